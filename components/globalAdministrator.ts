@@ -1,0 +1,40 @@
+// Permanent, active Global Administrator for every emergency account.
+import * as azuread from "@pulumi/azuread";
+import type * as pulumi from "@pulumi/pulumi";
+import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from "../common/constants";
+
+export interface GlobalAdministratorResources {
+    /** The Global Administrator role, activated in the tenant (a no-op where it already is). */
+    readonly role: azuread.DirectoryRole;
+    /** One permanent assignment per account, in account order. */
+    readonly assignments: azuread.DirectoryRoleAssignment[];
+}
+
+export function declareGlobalAdministrator(
+    name: string,
+    users: readonly azuread.User[],
+    parent: pulumi.Resource,
+): GlobalAdministratorResources {
+    const role = new azuread.DirectoryRole(
+        `${name}-global-administrator`,
+        { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID },
+        { parent, protect: true, retainOnDelete: true },
+    );
+    // A direct assignment is active and never expires. A PIM eligibility request would need an
+    // activation, which can fail in exactly the outage the accounts exist for.
+    const assignments = users.map(
+        (user, i) =>
+            new azuread.DirectoryRoleAssignment(
+                `${name}-global-administrator-${i + 1}`,
+                {
+                    // The template id, a constant, rather than role.templateId: known during preview,
+                    // so the policy pack can check it before anything is created.
+                    roleId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+                    principalObjectId: user.objectId,
+                    directoryScopeId: DIRECTORY_ROOT_SCOPE,
+                },
+                { parent, dependsOn: [role], protect: true, retainOnDelete: true },
+            ),
+    );
+    return { role, assignments };
+}

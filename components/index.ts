@@ -1,0 +1,1 @@
+export { EmergencyAccess, resolveEmergencyAccessArgs, type EmergencyAccessArgs } from "./emergencyAccess";

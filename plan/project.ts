@@ -1,0 +1,74 @@
+// Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI does for a program: project
+// config defaults first, then the stack's values, every value handed over as a string (objects as JSON).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+/** A problem with the command line or the project files: the plan exits 2. */
+export class UsageError extends Error {
+    override name = "UsageError";
+}
+
+export interface ProjectFile {
+    readonly name: string;
+    readonly config: Record<string, { type?: string; default?: unknown; description?: string }>;
+}
+
+function readYaml(file: string): unknown {
+    if (!fs.existsSync(file)) throw new UsageError(`${path.basename(file)} not found in ${path.dirname(file)}`);
+    try {
+        return parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+    } catch (err) {
+        throw new UsageError(`${path.basename(file)} is not valid YAML: ${(err as Error).message}`);
+    }
+}
+
+export function readProject(projectDir: string): ProjectFile {
+    const project = readYaml(path.join(projectDir, "Pulumi.yaml")) as Partial<ProjectFile>;
+    if (typeof project.name !== "string") throw new UsageError("Pulumi.yaml has no project name");
+    return { name: project.name, config: project.config ?? {} };
+}
+
+function asConfigString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * The config map the CLI would pass to the program (`namespace:key` -> string), from the project's
+ * declared defaults and the stack file. Encrypted values cannot be read offline and are refused.
+ */
+export function readStackConfig(projectDir: string, project: ProjectFile, stack: string): Record<string, string> {
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name "${stack}"`);
+    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const stackDoc = readYaml(stackFile) as { config?: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    for (const [key, declaration] of Object.entries(project.config)) {
+        if (declaration && typeof declaration === "object" && declaration.default !== undefined) {
+            config[`${project.name}:${key}`] = asConfigString(declaration.default);
+        }
+    }
+    for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
+        const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+        if (value && typeof value === "object" && "secure" in value) {
+            throw new UsageError(
+                `${fullKey} in Pulumi.${stack}.yaml is encrypted; the offline plan cannot decrypt it. ` +
+                    "Keep secrets out of the plan's stacks, or run `pulumi preview`.",
+            );
+        }
+        config[fullKey] = asConfigString(value);
+    }
+    return config;
+}
+
+/** `key=value` pairs from the command line, as config values; a key without namespace is the project's. */
+export function parseConfigOverrides(pairs: readonly string[], projectName = "entra-emergency-access"): Record<string, string> {
+    const config: Record<string, string> = {};
+    for (const pair of pairs) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) throw new UsageError(`--config expects <key>=<value>, got "${pair}"`);
+        const key = pair.slice(0, eq).trim();
+        const fullKey = key.includes(":") ? key : `${projectName}:${key}`;
+        config[fullKey] = asConfigString(parseYaml(pair.slice(eq + 1)) ?? "");
+    }
+    return config;
+}

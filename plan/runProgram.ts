@@ -1,0 +1,70 @@
+// Runs the real Pulumi program under Pulumi's mock runtime and records what it declares.
+// No network and no credentials: resource registrations go to a RecordingMonitor, answered by the mocks.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { EmergencyAccessMocks } from "./mocks";
+import { readProject, readStackConfig } from "./project";
+import { installRecordingMonitor, type RecordedResource } from "./recordingMonitor";
+
+export interface ProgramRunOptions {
+    /** Folder holding Pulumi.yaml, the stack files and index.ts. */
+    readonly projectDir: string;
+    /** Stack name: reads Pulumi.<stack>.yaml. */
+    readonly stack: string;
+    /** Extra or replacement config values (`namespace:key` -> string), applied over the stack file. */
+    readonly configOverrides?: Record<string, string>;
+    /** Simulate `pulumi preview` rather than `pulumi up`. Defaults to false. */
+    readonly preview?: boolean;
+}
+
+export interface ProgramRun {
+    readonly project: string;
+    readonly stack: string;
+    /** Every registered resource, the stack first, in registration order. */
+    readonly resources: RecordedResource[];
+}
+
+/** A run that may have failed: what was registered before the error, and the error. */
+export interface RecordedRun extends ProgramRun {
+    readonly error?: unknown;
+}
+
+/** Runs the program and returns what it declared; throws the program's error, if any. */
+export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
+    const { error, ...run } = await recordProgram(options);
+    if (error !== undefined) throw error;
+    return run;
+}
+
+/**
+ * Runs index.ts as `pulumi up` would (inside a root Stack resource) and waits until every
+ * registration, including those made inside `apply`, has reached the monitor. A program error is
+ * returned with whatever was registered before it.
+ */
+export async function recordProgram(options: ProgramRunOptions): Promise<RecordedRun> {
+    const project = readProject(options.projectDir);
+    const config = { ...readStackConfig(options.projectDir, project, options.stack), ...options.configOverrides };
+    pulumi.runtime.setAllConfig(config, []);
+    const monitor = installRecordingMonitor(
+        new EmergencyAccessMocks(),
+        project.name,
+        options.stack,
+        options.preview ?? false,
+    );
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const programModule = require(path.join(options.projectDir, "index.ts"));
+    const program: () => unknown = typeof programModule === "function" ? programModule : () => programModule;
+    // The error is taken out of the stack's init, as the CLI's language host reports it, so it is
+    // rethrown once here instead of also escaping as an unhandled rejection.
+    let programError: unknown;
+    await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+            return (await program()) as pulumi.Inputs | undefined;
+        } catch (err) {
+            programError = err;
+            return undefined;
+        }
+    });
+    await pulumi.runtime.disconnect();
+    return { project: project.name, stack: options.stack, resources: monitor.records, error: programError };
+}

@@ -1,0 +1,254 @@
+// The EmergencyAccess component, run through the real program under Pulumi's mock runtime.
+// Every property and option is asserted for every account, for 2 and for 4 accounts.
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import {
+    DIRECTORY_ROOT_SCOPE,
+    EMERGENCY_ACCESS_TYPE,
+    GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+    PASSWORD_SPECIAL_CHARACTERS,
+    STACK_OUTPUTS,
+    TYPES,
+} from "../common/constants";
+import { resolveEmergencyAccessArgs } from "../components";
+import { ConfigError } from "../config/schema";
+import type { ProgramRun } from "../plan/runProgram";
+import { isSerializedSecret } from "../plan/serialized";
+import { ofType, only, plain, plainOccurrences, recordProd, runProd } from "./helpers/program";
+
+const PASSWORD_CLASSES = ["upper", "lower", "numeric", "special"] as const;
+const MIN_FIELDS = ["minUpper", "minLower", "minNumeric", "minSpecial"] as const;
+
+function accountNumber(name: string): number {
+    return Number(/-(\d+)$/.exec(name)?.[1]);
+}
+
+for (const accountCount of [2, 4]) {
+    describe(`EmergencyAccess with ${accountCount} accounts`, () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await runProd({ accountCount });
+        });
+
+        test("declares one password, one user and one Global Administrator assignment per account", () => {
+            for (const type of [TYPES.randomPassword, TYPES.user, TYPES.directoryRoleAssignment]) {
+                const names = ofType(run, type).map((r) => accountNumber(r.name));
+                assert.deepEqual(names.sort(), Array.from({ length: accountCount }, (_, i) => i + 1), type);
+            }
+            assert.equal(ofType(run, TYPES.directoryRole).length, 1);
+            assert.equal(ofType(run, TYPES.group).length, 1);
+            assert.equal(ofType(run, TYPES.directoryRoleEligibilityScheduleRequest).length, 0);
+        });
+
+        test("every child is parented to the EmergencyAccess component", () => {
+            const component = only(run, EMERGENCY_ACCESS_TYPE);
+            for (const r of run.resources.filter((r) => r.custom)) {
+                assert.equal(r.parent, component.urn, r.urn);
+                assert.match(r.name, /^emergency-access-/, r.urn);
+            }
+        });
+
+        test("every password is 32 characters with all four classes required, at least 2 of each", () => {
+            for (const password of ofType(run, TYPES.randomPassword)) {
+                const inputs = plain(password.inputs);
+                assert.equal(inputs.length, 32, password.urn);
+                for (const cls of PASSWORD_CLASSES) assert.equal(inputs[cls], true, `${password.urn} ${cls}`);
+                for (const min of MIN_FIELDS) assert.equal(inputs[min], 2, `${password.urn} ${min}`);
+                assert.equal(inputs.overrideSpecial, PASSWORD_SPECIAL_CHARACTERS);
+            }
+        });
+
+        test("every password's keepers are tied to passwordRotation", () => {
+            for (const password of ofType(run, TYPES.randomPassword)) {
+                assert.deepEqual(plain(password.inputs).keepers, { rotation: "2026-Q4" }, password.urn);
+            }
+        });
+
+        test("every account is a cloud-only, enabled, never-expiring user on the initial domain", () => {
+            for (const user of ofType(run, TYPES.user)) {
+                const n = accountNumber(user.name);
+                const inputs = plain(user.inputs);
+                assert.equal(inputs.userPrincipalName, `breakglass-${n}@contoso.onmicrosoft.com`, user.urn);
+                assert.match(inputs.displayName, /^EMERGENCY ACCESS \d \(break glass/, user.urn);
+                assert.equal(inputs.accountEnabled, true, user.urn);
+                assert.equal(inputs.forcePasswordChange, false, user.urn);
+                assert.equal(inputs.disablePasswordExpiration, true, user.urn);
+                assert.equal(inputs.disableStrongPassword, false, user.urn);
+                assert.equal(inputs.usageLocation, "US", user.urn);
+                assert.equal("onpremisesImmutableId" in inputs, false, user.urn);
+            }
+        });
+
+        test("every account's password is its own RandomPassword's result, sent as a secret", () => {
+            const passwords = new Map(ofType(run, TYPES.randomPassword).map((p) => [accountNumber(p.name), p]));
+            for (const user of ofType(run, TYPES.user)) {
+                const password = passwords.get(accountNumber(user.name))!;
+                assert.ok(isSerializedSecret(user.inputs.password), `${user.urn} password is not secret`);
+                assert.equal(plain(user.inputs.password), plain(password.outputs.result), user.urn);
+                assert.ok(user.options.dependencies.includes(password.urn), user.urn);
+            }
+        });
+
+        test("every account is protected and retained on delete", () => {
+            for (const user of ofType(run, TYPES.user)) {
+                assert.equal(user.options.protect, true, user.urn);
+                assert.equal(user.options.retainOnDelete, true, user.urn);
+            }
+        });
+
+        test("Global Administrator is activated by template id and protected", () => {
+            const role = only(run, TYPES.directoryRole);
+            assert.deepEqual(plain(role.inputs), { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID });
+            assert.equal(role.options.protect, true);
+            assert.equal(role.options.retainOnDelete, true);
+        });
+
+        test("every account has a permanent Global Administrator assignment at directory scope /", () => {
+            const role = only(run, TYPES.directoryRole);
+            const userIds = new Map(ofType(run, TYPES.user).map((u) => [accountNumber(u.name), u.id]));
+            for (const assignment of ofType(run, TYPES.directoryRoleAssignment)) {
+                const inputs = plain(assignment.inputs);
+                assert.deepEqual(
+                    inputs,
+                    {
+                        roleId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+                        principalObjectId: userIds.get(accountNumber(assignment.name)),
+                        directoryScopeId: DIRECTORY_ROOT_SCOPE,
+                    },
+                    assignment.urn,
+                );
+                assert.ok(assignment.options.dependencies.includes(role.urn), `${assignment.urn} waits for the role`);
+                assert.equal(assignment.options.protect, true, assignment.urn);
+                assert.equal(assignment.options.retainOnDelete, true, assignment.urn);
+            }
+        });
+
+        test("the group is security-enabled, role-assignable, protected and holds exactly the accounts", () => {
+            const group = only(run, TYPES.group);
+            const inputs = plain(group.inputs);
+            assert.equal(inputs.displayName, "Emergency Access Accounts");
+            assert.equal(inputs.securityEnabled, true);
+            assert.equal(inputs.mailEnabled, false);
+            assert.equal(inputs.assignableToRole, true);
+            const userIds = ofType(run, TYPES.user).map((u) => u.id);
+            assert.deepEqual([...inputs.members].sort(), [...userIds].sort());
+            assert.equal(userIds.length, accountCount);
+            assert.equal(group.options.protect, true);
+            assert.equal(group.options.retainOnDelete, true);
+        });
+
+        test("stack outputs: object ids, UPNs and group id in plain, passwords only as a secret", () => {
+            const outputs = only(run, TYPES.stack).outputs;
+            const users = ofType(run, TYPES.user).sort((a, b) => accountNumber(a.name) - accountNumber(b.name));
+            assert.deepEqual(outputs[STACK_OUTPUTS.accountObjectIds], users.map((u) => u.id));
+            assert.deepEqual(
+                outputs[STACK_OUTPUTS.accountUserPrincipalNames],
+                users.map((u) => plain(u.inputs).userPrincipalName),
+            );
+            assert.equal(outputs[STACK_OUTPUTS.groupObjectId], only(run, TYPES.group).id);
+            assert.ok(isSerializedSecret(outputs[STACK_OUTPUTS.passwords]), "passwords output is not secret");
+            assert.equal(plain(outputs[STACK_OUTPUTS.passwords]).length, accountCount);
+            const component = only(run, EMERGENCY_ACCESS_TYPE);
+            assert.ok(isSerializedSecret(component.outputs.passwords), "component passwords output is not secret");
+        });
+
+        test("no password appears in plain text in any input or output", () => {
+            const passwords = ofType(run, TYPES.randomPassword).map((p) => {
+                assert.ok(isSerializedSecret(p.outputs.result), `${p.urn} result is not secret`);
+                return plain(p.outputs.result) as string;
+            });
+            assert.equal(passwords.length, accountCount);
+            for (const password of passwords) {
+                assert.ok(password.length >= 24);
+                for (const r of run.resources) {
+                    assert.deepEqual(plainOccurrences(r.inputs, password), [], `${r.urn} inputs`);
+                    assert.deepEqual(plainOccurrences(r.outputs, password), [], `${r.urn} outputs`);
+                }
+            }
+        });
+    });
+}
+
+describe("EmergencyAccess settings", () => {
+    test("a new passwordRotation label changes every password's keepers and nothing else", async () => {
+        const before = await runProd({ passwordRotation: "2026-Q4" });
+        const after = await runProd({ passwordRotation: "2027-Q1" });
+        const keepers = (run: ProgramRun) => ofType(run, TYPES.randomPassword).map((p) => plain(p.inputs).keepers);
+        assert.deepEqual(keepers(after), [{ rotation: "2027-Q1" }, { rotation: "2027-Q1" }]);
+        const stable = (run: ProgramRun) =>
+            run.resources
+                .filter((r) => r.type !== TYPES.randomPassword && r.type !== TYPES.stack)
+                .map((r) => ({ urn: r.urn, inputs: { ...plain(r.inputs), password: undefined } }));
+        assert.deepEqual(stable(after), stable(before));
+    });
+
+    test("accountPrefix, passwordLength and usageLocation reach every account", async () => {
+        const run = await runProd({ accountPrefix: "eaa", passwordLength: 64, usageLocation: "" });
+        for (const user of ofType(run, TYPES.user)) {
+            assert.match(plain(user.inputs).userPrincipalName, /^eaa-\d@contoso\.onmicrosoft\.com$/);
+            assert.equal("usageLocation" in plain(user.inputs), false);
+        }
+        for (const p of ofType(run, TYPES.randomPassword)) assert.equal(plain(p.inputs).length, 64);
+    });
+
+    const badValues: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["a password shorter than 24", { passwordLength: 16 }, /passwordLength: must be at least 24 \(got 16\)/],
+        ["a custom domain", { tenantDomain: "contoso.com" }, /tenantDomain: is not a \*\.onmicrosoft\.com domain/],
+        ["a single account", { accountCount: 1 }, /accountCount: must be at least 2/],
+        ["an unknown key", { passwordLenght: 32 }, /passwordLenght: is not a known key/],
+    ];
+    for (const [what, overrides, message] of badValues) {
+        test(`${what} stops the program before any resource is registered`, async () => {
+            const run = await recordProd(overrides);
+            assert.ok(run.error instanceof ConfigError, `expected a ConfigError, got ${String(run.error)}`);
+            assert.match(run.error.message, message);
+            assert.deepEqual(
+                run.resources.map((r) => r.type),
+                [TYPES.stack],
+                "only the root stack may exist when config is bad",
+            );
+        });
+    }
+});
+
+describe("resolveEmergencyAccessArgs (the component's own floor)", () => {
+    const cases: Array<[string, Parameters<typeof resolveEmergencyAccessArgs>[0], string]> = [
+        [
+            "a custom domain",
+            { tenantDomain: "contoso.com" },
+            'EmergencyAccessArgs.tenantDomain must be a *.onmicrosoft.com domain, got "contoso.com"',
+        ],
+        [
+            "one account",
+            { tenantDomain: "contoso.onmicrosoft.com", accountCount: 1 },
+            "EmergencyAccessArgs.accountCount must be a whole number from 2 to 4, got 1",
+        ],
+        [
+            "a 23-character password",
+            { tenantDomain: "contoso.onmicrosoft.com", passwordLength: 23 },
+            "EmergencyAccessArgs.passwordLength must be a whole number from 24 to 256, got 23",
+        ],
+        [
+            "an empty rotation label",
+            { tenantDomain: "contoso.onmicrosoft.com", passwordRotation: " " },
+            "EmergencyAccessArgs.passwordRotation must not be empty",
+        ],
+    ];
+    for (const [what, args, message] of cases) {
+        test(`refuses ${what}`, () => {
+            assert.throws(() => resolveEmergencyAccessArgs(args), { message });
+        });
+    }
+
+    test("applies the documented defaults", () => {
+        assert.deepEqual(resolveEmergencyAccessArgs({ tenantDomain: "contoso.onmicrosoft.com" }), {
+            tenantDomain: "contoso.onmicrosoft.com",
+            accountCount: 2,
+            accountPrefix: "breakglass",
+            passwordLength: 32,
+            passwordRotation: "initial",
+            usageLocation: undefined,
+            groupDisplayName: "Emergency Access Accounts",
+        });
+    });
+});
