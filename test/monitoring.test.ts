@@ -1,0 +1,182 @@
+// The Sentinel rules, the action group and the Azure Monitor alerts, declared by the real program under
+// the mock runtime, for 2 and for 4 accounts: every property the monitoring issue names.
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { TYPES } from "../common/constants";
+import {
+    CHANGE_COLUMNS,
+    SIGN_IN_COLUMNS,
+    SIGN_IN_TABLES,
+    changeQuery,
+    queryHidesFailedSignIns,
+    queryWindow,
+    signInQuery,
+} from "../common/queries";
+import { validateKql } from "../common/kql/validator";
+import type { ProgramRun } from "../plan/runProgram";
+import { isSerializedSecret } from "../plan/serialized";
+import { ofType, plain, runProd } from "./helpers/program";
+
+const ANY_GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+function byName(run: ProgramRun, suffix: string) {
+    const found = run.resources.filter((r) => r.name.endsWith(suffix));
+    assert.equal(found.length, 1, `one resource named *${suffix}`);
+    return { ...found[0], props: plain(found[0].inputs) };
+}
+
+for (const accountCount of [2, 4]) {
+    describe(`monitoring with ${accountCount} accounts`, () => {
+        let run: ProgramRun;
+        let accountIds: string[];
+        let groupId: string;
+        before(async () => {
+            run = await runProd({ accountCount });
+            accountIds = ofType(run, TYPES.user).map((u) => u.id!);
+            groupId = ofType(run, TYPES.group)[0].id!;
+            assert.equal(accountIds.length, accountCount);
+        });
+
+        test("the sign-in rule runs the shared query every 5 minutes over a longer look-back", () => {
+            const rule = byName(run, "-sign-in-rule").props;
+            assert.equal(rule.kind, "Scheduled");
+            assert.equal(rule.resourceGroupName, "rg-security-prod");
+            assert.equal(rule.workspaceName, "law-sentinel-prod");
+            assert.equal(rule.query, signInQuery(accountIds, queryWindow("PT5M")));
+            assert.equal(rule.queryFrequency, "PT5M");
+            assert.equal(rule.queryPeriod, "PT1H");
+            assert.match(rule.query, /ingestion_time\(\) > ago\(5m\)/);
+        });
+
+        test("the sign-in query matches every account by object id and no other user, failures included", () => {
+            const rule = byName(run, "-sign-in-rule").props;
+            assert.deepEqual(new Set(rule.query.match(ANY_GUID)), new Set(accountIds));
+            for (const table of Object.keys(SIGN_IN_TABLES)) assert.match(rule.query, new RegExp(`\\b${table}\\b`));
+            assert.match(rule.query, /UserId in~/);
+            assert.equal(queryHidesFailedSignIns(rule.query), false);
+            for (const column of ["TimeGenerated", "UserPrincipalName", "UserId", "IPAddress", "Location", "AppDisplayName",
+                "ResultType", "ResultDescription", "ConditionalAccessStatus", "AuthenticationRequirement", "UserAgent"]) {
+                assert.match(rule.query, new RegExp(`\\b${column}\\b`), `projects ${column}`);
+            }
+        });
+
+        test("the sign-in rule is High, fires on any result, one alert per result, never suppressed, always an incident", () => {
+            const rule = byName(run, "-sign-in-rule").props;
+            assert.equal(rule.enabled, true);
+            assert.equal(rule.severity, "High");
+            assert.equal(rule.triggerOperator, "GreaterThan");
+            assert.equal(rule.triggerThreshold, 0);
+            assert.equal(rule.suppressionEnabled, false);
+            assert.deepEqual(rule.eventGroupingSettings, { aggregationKind: "AlertPerResult" });
+            assert.equal(rule.incidentConfiguration.createIncident, true);
+            assert.equal(rule.incidentConfiguration.groupingConfiguration.enabled, false);
+        });
+
+        test("the sign-in rule maps the account (AadUserId, FullName) and the IP, and names both in its title", () => {
+            const rule = byName(run, "-sign-in-rule").props;
+            assert.deepEqual(rule.entityMappings, [
+                {
+                    entityType: "Account",
+                    fieldMappings: [
+                        { identifier: "AadUserId", columnName: SIGN_IN_COLUMNS.accountId },
+                        { identifier: "FullName", columnName: SIGN_IN_COLUMNS.accountName },
+                    ],
+                },
+                { entityType: "IP", fieldMappings: [{ identifier: "Address", columnName: SIGN_IN_COLUMNS.ip }] },
+            ]);
+            assert.match(rule.alertDetailsOverride.alertDisplayNameFormat, /\{\{UserPrincipalName\}\}.*\{\{IPAddress\}\}/);
+            assert.deepEqual(rule.techniques, ["T1078"]);
+            assert.ok(rule.tactics.includes("InitialAccess"));
+            assert.match(rule.description, /T1078\.004/);
+        });
+
+        test("the change rule watches every account and the group over AuditLogs, with the same alerting settings", () => {
+            const signIn = byName(run, "-sign-in-rule").props;
+            const rule = byName(run, "-change-rule").props;
+            assert.equal(rule.query, changeQuery(accountIds, groupId, queryWindow("PT5M")));
+            assert.deepEqual(new Set(rule.query.match(ANY_GUID)), new Set([...accountIds, groupId]));
+            assert.match(rule.query, /^AuditLogs|\bAuditLogs\b/m);
+            for (const key of ["enabled", "severity", "queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold",
+                "suppressionEnabled", "eventGroupingSettings", "incidentConfiguration"]) {
+                assert.deepEqual(rule[key], signIn[key], key);
+            }
+            assert.equal(rule.entityMappings[0].fieldMappings[0].columnName, CHANGE_COLUMNS.accountId);
+            assert.equal(rule.entityMappings[1].fieldMappings[0].columnName, CHANGE_COLUMNS.ip);
+        });
+
+        test("every query the program declares parses and binds with zero diagnostics", () => {
+            const queries = [
+                byName(run, "-sign-in-rule").props.query,
+                byName(run, "-change-rule").props.query,
+                ...ofType(run, TYPES.scheduledQueryRule).map((r) => plain(r.inputs).criteria.allOf[0].query),
+            ];
+            assert.equal(queries.length, 4);
+            for (const query of queries) assert.deepEqual(validateKql(query), []);
+        });
+
+        test("the action group sends email and SMS, enabled, to every configured receiver", () => {
+            const group = byName(run, "-action-group").props;
+            assert.equal(group.enabled, true);
+            assert.equal(group.location, "Global");
+            assert.ok(group.groupShortName.length <= 12);
+            assert.deepEqual(
+                group.emailReceivers.map((r: any) => [r.emailAddress, r.useCommonAlertSchema]),
+                [["soc@contoso.com", true], ["ciso@contoso.com", true]],
+            );
+            assert.deepEqual(group.smsReceivers.map((r: any) => [r.countryCode, r.phoneNumber]), [["1", "4255550100"]]);
+        });
+
+        test("one Azure Monitor alert per sign-in table: Critical, every 5 minutes, threshold 0, notifying the action group", () => {
+            const group = run.resources.find((r) => r.type === TYPES.actionGroup)!;
+            const alerts = ofType(run, TYPES.scheduledQueryRule).map((r) => plain(r.inputs));
+            assert.equal(alerts.length, 2);
+            for (const [i, table] of (Object.keys(SIGN_IN_TABLES) as Array<keyof typeof SIGN_IN_TABLES>).entries()) {
+                const alert = alerts[i];
+                assert.equal(alert.severity, 0);
+                assert.equal(alert.enabled, true);
+                assert.equal(alert.evaluationFrequency, "PT5M");
+                assert.equal(alert.windowSize, "PT1H");
+                assert.equal(alert.autoMitigate, false);
+                assert.deepEqual(alert.actions.actionGroups, [group.id]);
+                assert.match(alert.scopes[0], /\/providers\/Microsoft\.OperationalInsights\/workspaces\/law-sentinel-prod$/);
+                const criterion = alert.criteria.allOf[0];
+                assert.deepEqual([criterion.operator, criterion.threshold, criterion.timeAggregation], ["GreaterThan", 0, "Count"]);
+                // The same query as the Sentinel rule, one table at a time: log search alerts refuse `union`.
+                assert.equal(criterion.query, signInQuery(accountIds, queryWindow("PT5M"), [table]));
+                assert.doesNotMatch(criterion.query, /\bunion\b/);
+            }
+        });
+
+        test("rules, action group and alerts are protected", () => {
+            for (const type of [TYPES.scheduledAlertRule, TYPES.actionGroup, TYPES.scheduledQueryRule]) {
+                for (const r of ofType(run, type)) assert.equal(r.options.protect, true, r.urn);
+            }
+        });
+    });
+}
+
+describe("monitoring settings", () => {
+    test("queryFrequency from config sets the rules' frequency and a look-back longer than it", async () => {
+        const run = await runProd({
+            sentinel: { resourceGroupName: "rg-sec", workspaceName: "law-sec", queryFrequency: "PT15M" },
+        });
+        const rule = byName(run, "-sign-in-rule").props;
+        assert.equal(rule.queryFrequency, "PT15M");
+        assert.equal(rule.queryPeriod, "PT1H10M");
+        assert.match(rule.query, /ingestion_time\(\) > ago\(15m\)/);
+    });
+
+    test("webhooks reach the action group as secrets", async () => {
+        const run = await runProd({ alerts: { webhooks: ["https://contoso.webhook.office.com/webhookb2/abc"] } });
+        const group = run.resources.find((r) => r.type === TYPES.actionGroup)!;
+        const receiver = (group.inputs.webhookReceivers as any[])[0];
+        assert.ok(isSerializedSecret(receiver.serviceUri), "the webhook URL is secret");
+    });
+
+    test("without sentinel, no rule, action group or alert is declared", async () => {
+        const run = await runProd({ sentinel: undefined, alerts: undefined });
+        for (const type of [TYPES.scheduledAlertRule, TYPES.actionGroup, TYPES.scheduledQueryRule]) {
+            assert.equal(ofType(run, type).length, 0, type);
+        }
+    });
+});
