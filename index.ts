@@ -1,12 +1,19 @@
-// The Pulumi program: read and validate the stack config, build the component, export its outputs.
-// Config is validated before any resource is declared, so a bad value changes nothing.
+// The Pulumi program: read and validate the stack config, find the Conditional Access policies the
+// accounts must be excluded from, build the component and export its outputs. Config is validated
+// before anything is read from the tenant or declared, so a bad value changes nothing.
 import * as pulumi from "@pulumi/pulumi";
 import { STACK_OUTPUTS } from "./common/constants";
 import { EmergencyAccess } from "./components";
-import { loadStackConfig } from "./config";
+import { listConditionalAccessPolicies } from "./components/conditionalAccess/discovery";
+import { createGraphClient } from "./components/conditionalAccess/graphClient";
+import { conditionalAccessScope, loadStackConfig, type ProgramOptions } from "./config";
 
-export = async () => {
+export = async (options: ProgramOptions = {}) => {
     const config = loadStackConfig();
+    const { graphEndpoint } = config.conditionalAccess;
+    const policies =
+        options.conditionalAccessPolicies ?? (await listConditionalAccessPolicies(createGraphClient({ endpoint: graphEndpoint })));
+    const exclusions = conditionalAccessScope(policies, config.conditionalAccess);
 
     const emergencyAccess = new EmergencyAccess("emergency-access", {
         tenantDomain: config.tenantDomain,
@@ -15,6 +22,9 @@ export = async () => {
         passwordLength: config.passwordLength,
         passwordRotation: config.passwordRotation,
         usageLocation: config.usageLocation,
+        sentinel: config.sentinel,
+        alerts: config.alerts,
+        conditionalAccess: { ...exclusions, graphEndpoint },
     });
 
     return {
@@ -23,5 +33,10 @@ export = async () => {
         [STACK_OUTPUTS.groupObjectId]: emergencyAccess.groupObjectId,
         // Read once with `pulumi stack output --show-secrets` (docs/runbook.md), then sealed offline.
         [STACK_OUTPUTS.passwords]: pulumi.secret(emergencyAccess.passwords),
+        [STACK_OUTPUTS.excludedPolicyIds]: emergencyAccess.excludedPolicyIds,
+        [STACK_OUTPUTS.skippedPolicies]: emergencyAccess.skippedPolicies,
+        [STACK_OUTPUTS.signInRuleId]: emergencyAccess.signInRuleId,
+        [STACK_OUTPUTS.changeRuleId]: emergencyAccess.changeRuleId,
+        [STACK_OUTPUTS.actionGroupId]: emergencyAccess.actionGroupId,
     };
 };

@@ -48,7 +48,21 @@ export const TYPES = {
     directoryRoleEligibilityScheduleRequest:
         "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
     conditionalAccessPolicy: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
+    conditionalAccessExclusion: "pulumi-nodejs:dynamic/entra-emergency-access:ConditionalAccessExclusion",
+    scheduledAlertRule: "azure-native:securityinsights:ScheduledAlertRule",
+    actionGroup: "azure-native:monitor:ActionGroup",
+    scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
 } as const;
+
+/**
+ * Child resource names are `<component name><suffix>`. The pack tells the sign-in rule from the change
+ * rule by these suffixes, so renaming a rule is itself a violation rather than a silent loss.
+ */
+export const SIGN_IN_RULE_SUFFIX = "-sign-in-rule";
+export const CHANGE_RULE_SUFFIX = "-change-rule";
+export const SIGN_IN_ALERT_SUFFIX = "-sign-in-alert";
+export const NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX = "-non-interactive-alert";
+export const ACTION_GROUP_SUFFIX = "-action-group";
 
 /** Names of the stack outputs, shared by index.ts, the plan and the pack's secrets policy. */
 export const STACK_OUTPUTS = {
@@ -56,6 +70,11 @@ export const STACK_OUTPUTS = {
     accountUserPrincipalNames: "emergencyAccountUserPrincipalNames",
     groupObjectId: "emergencyAccessGroupObjectId",
     passwords: "emergencyAccountPasswords",
+    excludedPolicyIds: "conditionalAccessExcludedPolicyIds",
+    skippedPolicies: "conditionalAccessSkippedPolicies",
+    signInRuleId: "signInRuleId",
+    changeRuleId: "changeRuleId",
+    actionGroupId: "actionGroupId",
 } as const;
 
 /** `true` when `domain` is a tenant's initial (`*.onmicrosoft.com`) domain. */

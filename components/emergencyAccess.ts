@@ -1,5 +1,6 @@
 // The EmergencyAccess component: composes the accounts, their passwords, Global Administrator and the
 // protected group. It reads no config and calls no network; index.ts does both and passes the results in.
+import type * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import {
     ACCOUNT_COUNT,
@@ -9,7 +10,13 @@ import {
 } from "../common/constants";
 import { declareEmergencyAccounts, type AccountSettings } from "./accounts";
 import { DEFAULT_GROUP_DISPLAY_NAME, declareEmergencyGroup } from "./emergencyGroup";
+import type { ExclusionTarget, SkippedPolicy } from "./conditionalAccess/discovery";
+import { DEFAULT_GRAPH_ENDPOINT } from "./conditionalAccess/graphClient";
+import { declareConditionalAccessExclusions, excludeFromConditionalAccess } from "./conditionalAccessExclusions";
 import { declareGlobalAdministrator } from "./globalAdministrator";
+import { declareSentinelRules } from "./sentinelRules";
+import { declareSignInAlert, type AlertReceivers } from "./signInAlert";
+import { DEFAULT_QUERY_FREQUENCY, queryWindow } from "../common/queries";
 
 export interface EmergencyAccessArgs {
     /** Required. The tenant's initial domain (`<tenant>.onmicrosoft.com`); the accounts live on it, cloud-only. */
@@ -26,6 +33,36 @@ export interface EmergencyAccessArgs {
     readonly usageLocation?: string;
     /** Optional. Display name of the protected group. Defaults to `Emergency Access Accounts`. */
     readonly groupDisplayName?: string;
+    /**
+     * Optional. The existing Microsoft Sentinel workspace for the sign-in and change rules. Defaults to none:
+     * no rule is declared, which the policy pack reports.
+     */
+    readonly sentinel?: EmergencyAccessSentinelArgs;
+    /** Optional. Direct email/SMS/webhook notification of every sign-in. Requires `sentinel`. Defaults to none. */
+    readonly alerts?: AlertReceivers;
+    /**
+     * Optional. The tenant's Conditional Access policies that must exclude the accounts (see
+     * components/conditionalAccess/discovery.ts, which lists and narrows them). Defaults to none.
+     */
+    readonly conditionalAccess?: EmergencyAccessConditionalAccessArgs;
+}
+
+export interface EmergencyAccessConditionalAccessArgs {
+    /** Required. One ConditionalAccessExclusion is declared per target. */
+    readonly targets: readonly ExclusionTarget[];
+    /** Optional. Policies left out on purpose, with the reason; reported as an output. Defaults to none. */
+    readonly skipped?: readonly SkippedPolicy[];
+    /** Optional. Microsoft Graph origin. Defaults to https://graph.microsoft.com. */
+    readonly graphEndpoint?: string;
+}
+
+export interface EmergencyAccessSentinelArgs {
+    /** Required. Resource group of the Log Analytics workspace. */
+    readonly resourceGroupName: pulumi.Input<string>;
+    /** Required. Name of the Log Analytics workspace Sentinel is enabled on. */
+    readonly workspaceName: pulumi.Input<string>;
+    /** Optional. How often the rules run, an ISO 8601 duration from PT5M to PT1H. Defaults to PT5M. */
+    readonly queryFrequency?: string;
 }
 
 /** The arguments with every default applied. */
@@ -80,6 +117,16 @@ export class EmergencyAccess extends pulumi.ComponentResource {
     public readonly groupObjectId: pulumi.Output<string>;
     /** The generated passwords, in account order. Always a Pulumi secret. */
     public readonly passwords: pulumi.Output<string[]>;
+    /** Resource id of the Sentinel sign-in rule; undefined without `sentinel`. */
+    public readonly signInRuleId?: pulumi.Output<string>;
+    /** Resource id of the Sentinel change rule; undefined without `sentinel`. */
+    public readonly changeRuleId?: pulumi.Output<string>;
+    /** Resource id of the action group; undefined without `alerts`. */
+    public readonly actionGroupId?: pulumi.Output<string>;
+    /** Ids of the Conditional Access policies the accounts are excluded from, sorted. */
+    public readonly excludedPolicyIds: pulumi.Output<string[]>;
+    /** Policies left without the exclusion, each with the reason. */
+    public readonly skippedPolicies: pulumi.Output<SkippedPolicy[]>;
 
     constructor(name: string, args: EmergencyAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super(EMERGENCY_ACCESS_TYPE, name, {}, opts);
@@ -95,11 +142,54 @@ export class EmergencyAccess extends pulumi.ComponentResource {
         this.groupObjectId = group.objectId;
         this.passwords = pulumi.secret(pulumi.all(accounts.map((account) => account.password.result)));
 
+        const conditionalAccess = args.conditionalAccess ?? { targets: [] };
+        const exclusions = declareConditionalAccessExclusions(
+            name,
+            conditionalAccess.targets,
+            this.accountObjectIds,
+            this.groupObjectId,
+            conditionalAccess.graphEndpoint ?? DEFAULT_GRAPH_ENDPOINT,
+            this,
+        );
+        this.excludedPolicyIds = pulumi.all(exclusions.map((exclusion) => exclusion.policyId));
+        this.skippedPolicies = pulumi.output([...(conditionalAccess.skipped ?? [])]);
+
+        if (args.sentinel) {
+            const workspace = {
+                resourceGroupName: args.sentinel.resourceGroupName,
+                workspaceName: args.sentinel.workspaceName,
+                window: queryWindow(args.sentinel.queryFrequency ?? DEFAULT_QUERY_FREQUENCY),
+            };
+            const rules = declareSentinelRules(name, workspace, this.accountObjectIds, this.groupObjectId, this);
+            this.signInRuleId = rules.signInRule.id;
+            this.changeRuleId = rules.changeRule.id;
+            if (args.alerts) {
+                const alert = declareSignInAlert(name, workspace, args.alerts, this.accountObjectIds, this);
+                this.actionGroupId = alert.actionGroup.id;
+            }
+        } else if (args.alerts) {
+            throw new pulumi.ResourceError("EmergencyAccessArgs.alerts needs EmergencyAccessArgs.sentinel: the alert runs on its workspace", this);
+        }
+
         this.registerOutputs({
             accountObjectIds: this.accountObjectIds,
             accountUserPrincipalNames: this.accountUserPrincipalNames,
             groupObjectId: this.groupObjectId,
             passwords: this.passwords,
+            signInRuleId: this.signInRuleId,
+            changeRuleId: this.changeRuleId,
+            actionGroupId: this.actionGroupId,
+            excludedPolicyIds: this.excludedPolicyIds,
+            skippedPolicies: this.skippedPolicies,
         });
+    }
+
+    /**
+     * The args of a Conditional Access policy declared in the same program, with every emergency account
+     * and the emergency group added to its exclusions. Use it for every `azuread.ConditionalAccessPolicy`:
+     * the policy pack blocks one that does not exclude the accounts.
+     */
+    excludeFromConditionalAccess(args: azuread.ConditionalAccessPolicyArgs): azuread.ConditionalAccessPolicyArgs {
+        return excludeFromConditionalAccess(args, this.accountObjectIds, this.groupObjectId);
     }
 }

@@ -1,6 +1,7 @@
 // The stack configuration: one schema, one table of documentation, one error format.
 // Pure: no Pulumi runtime, so every rule and message is tested directly (test/config.test.ts).
 import { z } from "zod";
+import { isoDurationMinutes } from "../common/queries";
 import {
     ACCOUNT_COUNT,
     INITIAL_DOMAIN_SUFFIX,
@@ -33,6 +34,25 @@ const fromJsonString = (value: unknown) => {
         return value;
     }
 };
+
+/** National-cloud Microsoft Graph endpoints, commercial first. */
+export const GRAPH_ENDPOINTS = [
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+] as const;
+
+const guid = (what: string) =>
+    z
+        .string({ error: `must be ${what} (a GUID)` })
+        .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: `must be ${what} (a GUID)` });
+
+/** Sentinel runs scheduled rules at most every 5 minutes; beyond an hour an emergency sign-in is news too late. */
+function isFrequencyInRange(value: string): boolean {
+    const minutes = isoDurationMinutes(value);
+    return minutes !== undefined && minutes >= 5 && minutes <= 60;
+}
 
 const wholeNumber = (min: number, max: number) =>
     z.preprocess(
@@ -140,6 +160,110 @@ export const CONFIG_KEYS = {
                 .optional(),
         ),
     },
+    conditionalAccess: {
+        description:
+            "Which Conditional Access policies exclude the emergency accounts: every policy in the tenant by default, " +
+            "minus documented skips.",
+        accepted:
+            'an object {excludeFrom: "all" or a list of policy ids, skip: [{policyId, reason}], graphEndpoint}; ' +
+            "every skip needs a reason",
+        type: "object",
+        default: { excludeFrom: "all", skip: [] },
+        schema: z.preprocess(
+            fromJsonString,
+            z
+                .strictObject({
+                    excludeFrom: z
+                        .union([z.literal("all"), z.array(guid("a policy id")).min(1, { error: "must not be empty" })], {
+                            error: 'must be "all" or a list of policy ids',
+                        })
+                        .default("all"),
+                    skip: z
+                        .array(
+                            z.strictObject({
+                                policyId: guid("a policy id"),
+                                reason: z
+                                    .string({ error: "is required: say why the policy may apply to the emergency accounts" })
+                                    .trim()
+                                    .min(1, { error: "must not be empty: say why the policy may apply to the emergency accounts" }),
+                            }),
+                            { error: "must be a list of {policyId, reason}" },
+                        )
+                        .default([]),
+                    graphEndpoint: z
+                        .enum(GRAPH_ENDPOINTS, { error: `must be one of ${GRAPH_ENDPOINTS.join(", ")}` })
+                        .default(GRAPH_ENDPOINTS[0]),
+                }, { error: "must be an object" })
+                .default({ excludeFrom: "all", skip: [], graphEndpoint: GRAPH_ENDPOINTS[0] }),
+        ),
+    },
+    sentinel: {
+        description:
+            "The existing Log Analytics workspace with Microsoft Sentinel that receives the Entra sign-in, non-interactive " +
+            "sign-in and audit logs. Unset: no rule is declared (and the policy pack reports it).",
+        accepted:
+            "an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration from PT5M to PT1H",
+        type: "object",
+        schema: z.preprocess(
+            fromJsonString,
+            z
+                .strictObject({
+                    resourceGroupName: z
+                        .string({ error: "is required" })
+                        .regex(/^[-\w.()]{0,89}[-\w()]$/, {
+                            error: "must be 1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'",
+                        }),
+                    workspaceName: z
+                        .string({ error: "is required" })
+                        .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, {
+                            error: "must be 4 to 63 letters, digits or '-', starting and ending with a letter or digit",
+                        }),
+                    queryFrequency: z
+                        .string({ error: "must be an ISO 8601 duration such as PT5M" })
+                        .refine((value) => isFrequencyInRange(value), {
+                            error: "must be an ISO 8601 duration from PT5M to PT1H",
+                        })
+                        .default("PT5M"),
+                }, { error: "must be an object" })
+                .optional(),
+        ),
+    },
+    alerts: {
+        description:
+            "Direct notification of every emergency sign-in (email, SMS, webhooks such as Teams), through an Azure Monitor " +
+            "action group, independent of the Sentinel queue. Needs `sentinel`.",
+        accepted:
+            "an object {emails: [addresses], sms: [{countryCode, phoneNumber}], webhooks: [https URLs]} with at least one receiver",
+        type: "object",
+        schema: z.preprocess(
+            fromJsonString,
+            z
+                .strictObject({
+                    emails: z.array(z.email({ error: "must be an email address" })).max(1000).default([]),
+                    sms: z
+                        .array(
+                            z.strictObject({
+                                countryCode: z
+                                    .string({ error: "must be a string of 1 to 3 digits, such as \"1\" or \"44\"" })
+                                    .regex(/^[1-9]\d{0,2}$/, { error: "must be 1 to 3 digits, such as 1 or 44" }),
+                                phoneNumber: z
+                                    .string({ error: "must be a string of digits" })
+                                    .regex(/^\d{4,14}$/, { error: "must be 4 to 14 digits, without spaces or the country code" }),
+                            }),
+                        )
+                        .max(10, { error: "may list at most 10 numbers (an action group's limit)" })
+                        .default([]),
+                    webhooks: z
+                        .array(z.url({ protocol: /^https$/, error: "must be an https URL" }))
+                        .max(10, { error: "may list at most 10 webhooks (an action group's limit)" })
+                        .default([]),
+                }, { error: "must be an object" })
+                .refine((a) => a.emails.length + a.sms.length + a.webhooks.length > 0, {
+                    error: "must name at least one email, SMS number or webhook",
+                })
+                .optional(),
+        ),
+    },
 } satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -172,13 +296,20 @@ function valueAt(raw: Record<string, unknown>, path: readonly PropertyKey[]): un
 
 function formatIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string[] {
     if (issue.code === "unrecognized_keys") {
-        const known = Object.keys(CONFIG_KEYS).join(", ");
-        const where = issue.path.length ? `${issue.path.join(".")}.` : "";
+        if (issue.path.length === 0) {
+            const known = Object.keys(CONFIG_KEYS).join(", ");
+            return issue.keys.map((k) => `${CONFIG_NAMESPACE}:${k}: is not a known key. Accepted keys: ${known}.`);
+        }
+        // Inside an object key: the key's own description of what it accepts names its fields.
+        const where = issue.path.join(".");
+        const spec: KeySpec | undefined = CONFIG_KEYS[String(issue.path[0]) as ConfigKey];
         return issue.keys.map(
-            (k) => `${CONFIG_NAMESPACE}:${where}${k}: is not a known key. Accepted keys: ${known}.`,
+            (k) => `${CONFIG_NAMESPACE}:${where}.${k}: is not a known key of ${where}. Accepted: ${spec?.accepted}.`,
         );
     }
-    const key = issue.path.map(String).join(".");
+    const key = issue.path
+        .map((segment, i) => (typeof segment === "number" ? `[${segment}]` : `${i ? "." : ""}${String(segment)}`))
+        .join("");
     const top = String(issue.path[0]) as ConfigKey;
     const spec: KeySpec | undefined = CONFIG_KEYS[top];
     const value = valueAt(raw, issue.path);
@@ -194,6 +325,13 @@ function formatIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): str
  */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw);
-    if (result.success) return result.data;
-    throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, raw)));
+    if (!result.success) throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, raw)));
+    // The direct alert queries the Sentinel workspace, so it cannot stand alone.
+    if (result.data.alerts && !result.data.sentinel) {
+        throw new ConfigError([
+            `${CONFIG_NAMESPACE}:alerts: needs ${CONFIG_NAMESPACE}:sentinel, whose workspace the alert queries. ` +
+                `Accepted: set sentinel too, or remove alerts.`,
+        ]);
+    }
+    return result.data;
 }

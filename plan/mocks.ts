@@ -29,6 +29,18 @@ function mockPassword(length: number): string {
 type State = Record<string, unknown>;
 type MockHandler = (args: pulumi.runtime.MockResourceArgs, id: string) => State;
 
+/** The subscription every mocked Azure resource lives in. */
+export const MOCK_SUBSCRIPTION_ID = deterministicGuid("subscription");
+const MOCK_LOCATION = "westeurope";
+
+function resourceGroupId(resourceGroupName: unknown): string {
+    return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(resourceGroupName)}`;
+}
+
+function workspaceId(resourceGroupName: unknown, workspaceName: unknown): string {
+    return `${resourceGroupId(resourceGroupName)}/providers/Microsoft.OperationalInsights/workspaces/${String(workspaceName)}`;
+}
+
 const handlers: Record<string, MockHandler> = {
     [TYPES.randomPassword]: (args) => ({
         result: pulumi.secret(mockPassword(Number(args.inputs.length) || 32)),
@@ -38,6 +50,28 @@ const handlers: Record<string, MockHandler> = {
     [TYPES.group]: (_args, id) => ({ objectId: id }),
     [TYPES.directoryRole]: (_args, id) => ({ objectId: id, displayName: "Global Administrator" }),
     [TYPES.directoryRoleAssignment]: () => ({}),
+    [TYPES.scheduledAlertRule]: (args, id) => ({
+        id: `${workspaceId(args.inputs.resourceGroupName, args.inputs.workspaceName)}/providers/Microsoft.SecurityInsights/alertRules/${id}`,
+        name: id,
+    }),
+    [TYPES.actionGroup]: (args) => ({
+        id: `${resourceGroupId(args.inputs.resourceGroupName)}/providers/Microsoft.Insights/actionGroups/${args.name}`,
+    }),
+    [TYPES.scheduledQueryRule]: (args) => ({
+        id: `${resourceGroupId(args.inputs.resourceGroupName)}/providers/Microsoft.Insights/scheduledQueryRules/${args.name}`,
+    }),
+    [TYPES.conditionalAccessExclusion]: () => ({ policyDisplayName: "" }),
+};
+
+/** Provider functions the program is expected to call, answered as the provider would. */
+const invokes: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
+    "azure-native:operationalinsights:getWorkspace": (inputs) => ({
+        id: workspaceId(inputs.resourceGroupName, inputs.workspaceName),
+        name: inputs.workspaceName,
+        location: MOCK_LOCATION,
+        customerId: deterministicGuid(`workspace::${inputs.workspaceName}`),
+        type: "Microsoft.OperationalInsights/workspaces",
+    }),
 };
 
 /**
@@ -46,13 +80,18 @@ const handlers: Record<string, MockHandler> = {
  */
 export class EmergencyAccessMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        const id = deterministicGuid(`${args.type}::${args.name}`);
+        const guid = deterministicGuid(`${args.type}::${args.name}`);
         const handler = handlers[args.type];
-        const extra = handler ? handler(args, id) : {};
-        return { id, state: { ...args.inputs, ...extra } };
+        // Azure resources are known by their ARM id (a handler's `id`); Entra objects by their object id.
+        const { id, ...extra } = handler ? handler(args, guid) : {};
+        // Internal inputs (a dynamic provider's `__provider` source) are not state anyone reads back.
+        const inputs = Object.fromEntries(Object.entries(args.inputs).filter(([key]) => !key.startsWith("__")));
+        return { id: typeof id === "string" ? id : guid, state: { ...inputs, ...extra } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
-        throw new Error(`Unexpected provider call ${args.token}: the program should make no invokes.`);
+        const answer = invokes[args.token];
+        if (!answer) throw new Error(`Unexpected provider call ${args.token}: nobody expects the program to make it.`);
+        return answer(args.inputs);
     }
 }

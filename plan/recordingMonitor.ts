@@ -30,6 +30,8 @@ export interface RecordedOptions {
     readonly additionalSecretOutputs: string[];
     readonly replaceOnChanges: string[];
     readonly dependencies: string[];
+    /** For each input, the resources its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
     readonly aliases: string[];
     readonly provider?: string;
     readonly deletedWith?: string;
@@ -67,6 +69,7 @@ interface RegisterResourceRequest {
     getAdditionalsecretoutputsList(): string[];
     getReplaceonchangesList(): string[];
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getAliasurnsList(): string[];
     getProvider(): string;
     getDeletedwith(): string;
@@ -74,10 +77,33 @@ interface RegisterResourceRequest {
 
 type Callback = (err: unknown, response: unknown) => void;
 
+function propertyDependencies(req: RegisterResourceRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        result[key] = deps.getUrnsList();
+    });
+    return result;
+}
+
+/** Internal inputs (`__provider`: a dynamic provider's serialized source, tens of kilobytes). */
+const isInternalKey = (key: string) => key.startsWith("__");
+
 export class RecordingMonitor extends MockMonitor {
     /** Every registered resource, in registration order. */
     readonly records: RecordedResource[] = [];
     private readonly byUrn = new Map<string, RecordedResource>();
+    // Every dynamic resource carries the same serialized provider; keep one copy, not one per resource.
+    private readonly internedInternals = new Map<string, string>();
+
+    private intern(inputs: Record<string, unknown>): Record<string, unknown> {
+        for (const [key, value] of Object.entries(inputs)) {
+            if (!isInternalKey(key) || typeof value !== "string") continue;
+            const kept = this.internedInternals.get(value);
+            if (kept === undefined) this.internedInternals.set(value, value);
+            else inputs[key] = kept;
+        }
+        return inputs;
+    }
 
     override async registerResource(req: RegisterResourceRequest, callback: Callback): Promise<void> {
         await super.registerResource(req, (err: unknown, response: any) => {
@@ -90,8 +116,8 @@ export class RecordingMonitor extends MockMonitor {
                     parent: req.getParent() || undefined,
                     custom: req.getCustom(),
                     id: response.getId() || undefined,
-                    inputs: req.getObject()?.toJavaScript() ?? {},
-                    outputs: req.getCustom() ? (response.getObject()?.toJavaScript() ?? {}) : {},
+                    inputs: this.intern(req.getObject()?.toJavaScript() ?? {}),
+                    outputs: req.getCustom() ? this.intern(response.getObject()?.toJavaScript() ?? {}) : {},
                     options: {
                         protect: req.hasProtect() ? req.getProtect() : undefined,
                         retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
@@ -102,6 +128,7 @@ export class RecordingMonitor extends MockMonitor {
                         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                         replaceOnChanges: req.getReplaceonchangesList(),
                         dependencies: req.getDependenciesList(),
+                        propertyDependencies: propertyDependencies(req),
                         aliases: req.getAliasurnsList(),
                         provider: req.getProvider() || undefined,
                         deletedWith: req.getDeletedwith() || undefined,

@@ -2,6 +2,7 @@
 // No network and no credentials: resource registrations go to a RecordingMonitor, answered by the mocks.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ProgramOptions } from "../config";
 import { EmergencyAccessMocks } from "./mocks";
 import { readProject, readStackConfig } from "./project";
 import { installRecordingMonitor, type RecordedResource } from "./recordingMonitor";
@@ -11,10 +12,12 @@ export interface ProgramRunOptions {
     readonly projectDir: string;
     /** Stack name: reads Pulumi.<stack>.yaml. */
     readonly stack: string;
-    /** Extra or replacement config values (`namespace:key` -> string), applied over the stack file. */
-    readonly configOverrides?: Record<string, string>;
+    /** Extra or replacement config values (`namespace:key` -> string), applied over the stack file; undefined unsets. */
+    readonly configOverrides?: Record<string, string | undefined>;
     /** Simulate `pulumi preview` rather than `pulumi up`. Defaults to false. */
     readonly preview?: boolean;
+    /** Passed to the program's exported function; the Pulumi CLI passes none. */
+    readonly programOptions?: ProgramOptions;
 }
 
 export interface ProgramRun {
@@ -43,8 +46,12 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
  */
 export async function recordProgram(options: ProgramRunOptions): Promise<RecordedRun> {
     const project = readProject(options.projectDir);
-    const config = { ...readStackConfig(options.projectDir, project, options.stack), ...options.configOverrides };
-    pulumi.runtime.setAllConfig(config, []);
+    const config: Record<string, string | undefined> = {
+        ...readStackConfig(options.projectDir, project, options.stack),
+        ...options.configOverrides,
+    };
+    for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
+    pulumi.runtime.setAllConfig(config as Record<string, string>, []);
     const monitor = installRecordingMonitor(
         new EmergencyAccessMocks(),
         project.name,
@@ -53,13 +60,14 @@ export async function recordProgram(options: ProgramRunOptions): Promise<Recorde
     );
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const programModule = require(path.join(options.projectDir, "index.ts"));
-    const program: () => unknown = typeof programModule === "function" ? programModule : () => programModule;
+    const program: (options?: ProgramOptions) => unknown =
+        typeof programModule === "function" ? programModule : () => programModule;
     // The error is taken out of the stack's init, as the CLI's language host reports it, so it is
     // rethrown once here instead of also escaping as an unhandled rejection.
     let programError: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
         try {
-            return (await program()) as pulumi.Inputs | undefined;
+            return (await program(options.programOptions)) as pulumi.Inputs | undefined;
         } catch (err) {
             programError = err;
             return undefined;

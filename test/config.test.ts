@@ -9,6 +9,8 @@ import { CONFIG_KEYS, ConfigError, parseStackConfig, type PulumiConfigType } fro
 import { PROJECT_DIR } from "./helpers/program";
 
 const VALID = { tenantDomain: "contoso.onmicrosoft.com" };
+const GUID = "7f3e2a91-4c5d-4b8e-9a12-3d6f8e1b2c47";
+const SENTINEL = { resourceGroupName: "rg-sec", workspaceName: "law-sentinel" };
 
 function problemsOf(raw: Record<string, unknown>): readonly string[] {
     try {
@@ -28,6 +30,23 @@ describe("stack config", () => {
             accountPrefix: "breakglass",
             passwordLength: 32,
             passwordRotation: "initial",
+            conditionalAccess: { excludeFrom: "all", skip: [], graphEndpoint: "https://graph.microsoft.com" },
+        });
+    });
+
+    test("object keys arrive as JSON and get their nested defaults", () => {
+        const config = parseStackConfig({
+            ...VALID,
+            sentinel: JSON.stringify({ resourceGroupName: "rg-sec", workspaceName: "law-sentinel" }),
+            alerts: JSON.stringify({ emails: ["soc@contoso.com"] }),
+            conditionalAccess: JSON.stringify({ skip: [{ policyId: GUID, reason: "break-glass test policy" }] }),
+        });
+        assert.deepEqual(config.sentinel, { resourceGroupName: "rg-sec", workspaceName: "law-sentinel", queryFrequency: "PT5M" });
+        assert.deepEqual(config.alerts, { emails: ["soc@contoso.com"], sms: [], webhooks: [] });
+        assert.deepEqual(config.conditionalAccess, {
+            excludeFrom: "all",
+            skip: [{ policyId: GUID, reason: "break-glass test policy" }],
+            graphEndpoint: "https://graph.microsoft.com",
         });
     });
 
@@ -129,6 +148,84 @@ describe("stack config", () => {
             `${NS}:passwordLenght: is not a known key. Accepted keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`,
         ],
     ];
+    const SENTINEL_ACCEPTED =
+        "Accepted: an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration from PT5M to PT1H.";
+    const ALERTS_ACCEPTED =
+        "Accepted: an object {emails: [addresses], sms: [{countryCode, phoneNumber}], webhooks: [https URLs]} with at least one receiver.";
+    const CA_ACCEPTED =
+        'Accepted: an object {excludeFrom: "all" or a list of policy ids, skip: [{policyId, reason}], graphEndpoint}; every skip needs a reason.';
+    cases.push(
+        [
+            "a bad workspace name",
+            { ...VALID, sentinel: { ...SENTINEL, workspaceName: "law_sentinel!" } },
+            `${NS}:sentinel.workspaceName: must be 4 to 63 letters, digits or '-', starting and ending with a letter or digit (got "law_sentinel!"). ${SENTINEL_ACCEPTED}`,
+        ],
+        [
+            "a missing workspace name",
+            { ...VALID, sentinel: { resourceGroupName: "rg-sec" } },
+            `${NS}:sentinel.workspaceName: is required but not set. ${SENTINEL_ACCEPTED}`,
+        ],
+        [
+            "a frequency under 5 minutes",
+            { ...VALID, sentinel: { ...SENTINEL, queryFrequency: "PT1M" } },
+            `${NS}:sentinel.queryFrequency: must be an ISO 8601 duration from PT5M to PT1H (got "PT1M"). ${SENTINEL_ACCEPTED}`,
+        ],
+        [
+            "a frequency over 1 hour",
+            { ...VALID, sentinel: { ...SENTINEL, queryFrequency: "PT2H" } },
+            `${NS}:sentinel.queryFrequency: must be an ISO 8601 duration from PT5M to PT1H (got "PT2H"). ${SENTINEL_ACCEPTED}`,
+        ],
+        [
+            "a malformed email",
+            { ...VALID, sentinel: SENTINEL, alerts: { emails: ["soc.contoso.com"] } },
+            `${NS}:alerts.emails[0]: must be an email address (got "soc.contoso.com"). ${ALERTS_ACCEPTED}`,
+        ],
+        [
+            "a phone number with spaces",
+            { ...VALID, sentinel: SENTINEL, alerts: { sms: [{ countryCode: "1", phoneNumber: "425 555 0100" }] } },
+            `${NS}:alerts.sms[0].phoneNumber: must be 4 to 14 digits, without spaces or the country code (got "425 555 0100"). ${ALERTS_ACCEPTED}`,
+        ],
+        [
+            "a country code with a plus",
+            { ...VALID, sentinel: SENTINEL, alerts: { sms: [{ countryCode: "+44", phoneNumber: "7700900123" }] } },
+            `${NS}:alerts.sms[0].countryCode: must be 1 to 3 digits, such as 1 or 44 (got "+44"). ${ALERTS_ACCEPTED}`,
+        ],
+        [
+            "an http webhook",
+            { ...VALID, sentinel: SENTINEL, alerts: { webhooks: ["http://hooks.contoso.com/x"] } },
+            `${NS}:alerts.webhooks[0]: must be an https URL (got "http://hooks.contoso.com/x"). ${ALERTS_ACCEPTED}`,
+        ],
+        [
+            "alerts without any receiver",
+            { ...VALID, sentinel: SENTINEL, alerts: {} },
+            `${NS}:alerts: must name at least one email, SMS number or webhook (got {}). ${ALERTS_ACCEPTED}`,
+        ],
+        [
+            "alerts without sentinel",
+            { ...VALID, alerts: { emails: ["soc@contoso.com"] } },
+            `${NS}:alerts: needs ${NS}:sentinel, whose workspace the alert queries. Accepted: set sentinel too, or remove alerts.`,
+        ],
+        [
+            "a skip without a reason",
+            { ...VALID, conditionalAccess: { skip: [{ policyId: GUID }] } },
+            `${NS}:conditionalAccess.skip[0].reason: is required but not set. ${CA_ACCEPTED}`,
+        ],
+        [
+            "a skip with an empty reason",
+            { ...VALID, conditionalAccess: { skip: [{ policyId: GUID, reason: " " }] } },
+            `${NS}:conditionalAccess.skip[0].reason: must not be empty: say why the policy may apply to the emergency accounts (got " "). ${CA_ACCEPTED}`,
+        ],
+        [
+            "excludeFrom that is neither all nor a list",
+            { ...VALID, conditionalAccess: { excludeFrom: "some" } },
+            `${NS}:conditionalAccess.excludeFrom: must be "all" or a list of policy ids (got "some"). ${CA_ACCEPTED}`,
+        ],
+        [
+            "an unknown key inside an object",
+            { ...VALID, sentinel: { ...SENTINEL, workspace: "x" } },
+            `${NS}:sentinel.workspace: is not a known key of sentinel. ${SENTINEL_ACCEPTED}`,
+        ],
+    );
     for (const [what, raw, message] of cases) {
         test(`refuses ${what}, naming the key, the problem and what is accepted`, () => {
             assert.deepEqual(problemsOf(raw), [message]);

@@ -8,21 +8,32 @@ import { isSerializedSecret, toPlainValue } from "../../plan/serialized";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
-/** Config overrides for the prod stack: `{ accountCount: 4 }`; `undefined` unsets nothing (use "" to blank). */
+/** Config overrides for the prod stack: `{ accountCount: 4 }`; `undefined` unsets a key of the stack file. */
 export async function runProd(overrides: Record<string, unknown> = {}, stack = "prod"): Promise<ProgramRun> {
-    return runProgram({ projectDir: PROJECT_DIR, stack, configOverrides: asConfig(overrides) });
+    return runProgram(options(overrides, stack));
 }
 
 /** Like runProd, but returns a failed run (its error and what it registered) instead of throwing. */
 export async function recordProd(overrides: Record<string, unknown> = {}, stack = "prod"): Promise<RecordedRun> {
-    return recordProgram({ projectDir: PROJECT_DIR, stack, configOverrides: asConfig(overrides) });
+    return recordProgram(options(overrides, stack));
 }
 
-function asConfig(overrides: Record<string, unknown>): Record<string, string> {
+// Tests never reach Microsoft Graph: the program gets the tenant's Conditional Access policies from
+// the test (none here; test/helpers/policyHarness.ts and the plan tests use the fixture snapshot).
+function options(overrides: Record<string, unknown>, stack: string) {
+    return {
+        projectDir: PROJECT_DIR,
+        stack,
+        configOverrides: asConfig(overrides),
+        programOptions: { conditionalAccessPolicies: [] },
+    };
+}
+
+function asConfig(overrides: Record<string, unknown>): Record<string, string | undefined> {
     return Object.fromEntries(
         Object.entries(overrides).map(([key, value]) => [
             key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`,
-            typeof value === "string" ? value : JSON.stringify(value),
+            value === undefined || typeof value === "string" ? value : JSON.stringify(value),
         ]),
     );
 }
