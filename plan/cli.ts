@@ -2,16 +2,18 @@
 // Exit codes: 0 declared cleanly, 1 a mandatory policy violation, 2 a config or usage error.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../config/schema";
-import { UsageError, parseConfigOverrides } from "./project";
-import { buildPlanResult, renderTable } from "./render";
-import { runProgram } from "./runProgram";
+import { startPolicyPack } from "./packProcess";
 
-const USAGE = `Usage: npm run plan -- [--stack <name>] [--config <key>=<value>]... [--json]
+const USAGE = `Usage: npm run plan -- [--stack <name>] [--config <key>=<value>]... [--ca-snapshot <file>]
+                     [--policy-config <file>] [--json]
 
   --stack, -s <name>   stack to plan: reads Pulumi.<name>.yaml (default: prod)
   --config, -c k=v     set a config value for this plan only, as \`pulumi preview -c\` does
                        (key without namespace means entra-emergency-access:<key>; value read as YAML)
+  --ca-snapshot <file> Conditional Access policies in Graph's list format ({"value": [...]}),
+                       as GET /identity/conditionalAccess/policies returns them (see README)
+  --policy-config <file>
+                       policy pack config: enforcement levels and parameters per policy (JSON)
   --json               print one JSON object instead of the table
   --help, -h           show this help
 
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
             options: {
                 stack: { type: "string", short: "s", default: "prod" },
                 config: { type: "string", short: "c", multiple: true, default: [] },
+                "ca-snapshot": { type: "string" },
+                "policy-config": { type: "string" },
                 json: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
@@ -42,13 +46,27 @@ async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
     }
     const projectDir = path.resolve(__dirname, "..");
+    // Start the pack first: it boots in its own process while this one loads Pulumi and runs the program.
+    const pack = startPolicyPack();
+    pack.port.catch(() => undefined);
+    const { ConfigError } = await import("../config/schema");
+    const { UsageError, parseConfigOverrides } = await import("./project");
+    const { runPlan } = await import("./plan");
+    const { readPolicyConfigFile } = await import("./policyPack");
+    const { renderTable } = await import("./render");
     try {
-        const configOverrides = parseConfigOverrides(args.config);
-        const run = await runProgram({ projectDir, stack: args.stack, configOverrides });
-        const plan = buildPlanResult(run, []);
+        const plan = await runPlan({
+            projectDir,
+            stack: args.stack,
+            configOverrides: parseConfigOverrides(args.config),
+            caSnapshot: args["ca-snapshot"] && path.resolve(args["ca-snapshot"]),
+            policyConfig: args["policy-config"] ? readPolicyConfigFile(args["policy-config"]) : undefined,
+            pack,
+        });
         process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderTable(plan)}\n`);
         return plan.summary.mandatoryViolations > 0 ? EXIT.violation : EXIT.ok;
     } catch (err) {
+        pack.child.kill();
         if (err instanceof ConfigError || err instanceof UsageError) {
             process.stderr.write(`plan: ${err.message}\n`);
             return EXIT.usage;

@@ -70,17 +70,37 @@ export function buildPlanResult(run: ProgramRun, violations: PlanViolation[], no
     };
 }
 
-/** The inputs worth a glance, per type; any other type shows its first scalar inputs. */
+/** The inputs worth a glance, per type (dotted paths reach into objects); other types show their first scalars. */
 const KEY_SETTINGS: Record<string, string[]> = {
-    [TYPES.randomPassword]: ["length", "minUpper", "minLower", "minNumeric", "minSpecial", "keepers"],
+    [TYPES.randomPassword]: ["length", "minUpper", "minLower", "minNumeric", "minSpecial", "keepers.rotation"],
     [TYPES.user]: ["userPrincipalName", "accountEnabled", "password", "disablePasswordExpiration"],
     [TYPES.directoryRole]: ["templateId"],
     [TYPES.directoryRoleAssignment]: ["roleId", "directoryScopeId", "principalObjectId"],
     [TYPES.group]: ["displayName", "securityEnabled", "assignableToRole", "members"],
+    [TYPES.conditionalAccessExclusion]: ["policyId", "userIds", "groupIds"],
+    [TYPES.scheduledAlertRule]: [
+        "enabled",
+        "severity",
+        "queryFrequency",
+        "queryPeriod",
+        "triggerThreshold",
+        "suppressionEnabled",
+        "incidentConfiguration.createIncident",
+        "eventGroupingSettings.aggregationKind",
+    ],
+    [TYPES.actionGroup]: ["enabled", "groupShortName", "emailReceivers", "smsReceivers", "webhookReceivers"],
+    [TYPES.scheduledQueryRule]: ["enabled", "severity", "evaluationFrequency", "windowSize", "autoMitigate"],
 };
 
+function valueAtPath(inputs: Record<string, unknown>, dotted: string): unknown {
+    return dotted.split(".").reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as any)[key] : undefined), inputs);
+}
+
 function shortValue(value: unknown): string {
-    if (Array.isArray(value)) return value.length <= 2 ? `[${value.map(shortValue).join(", ")}]` : `[${value.length} items]`;
+    if (Array.isArray(value)) {
+        const scalars = value.every((v) => v === null || typeof v !== "object");
+        return scalars && value.length <= 2 ? `[${value.map(shortValue).join(", ")}]` : `[${value.length}]`;
+    }
     if (value !== null && typeof value === "object") {
         return Object.entries(value)
             .map(([k, v]) => `${k}:${shortValue(v)}`)
@@ -96,8 +116,8 @@ export function keySettings(resource: PlanResource): string {
             .filter((k) => typeof resource.inputs[k] !== "object")
             .slice(0, 4);
     return keys
-        .filter((k) => resource.inputs[k] !== undefined)
-        .map((k) => `${k}=${shortValue(resource.inputs[k])}`)
+        .filter((k) => valueAtPath(resource.inputs, k) !== undefined)
+        .map((k) => `${k.split(".").pop()}=${shortValue(valueAtPath(resource.inputs, k))}`)
         .join(" ");
 }
 

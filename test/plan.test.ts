@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { STACK_OUTPUTS, TYPES } from "../common/constants";
@@ -76,6 +77,30 @@ describe("npm run plan -- --json on Pulumi.prod.yaml", () => {
     });
 });
 
+describe("npm run plan -- --ca-snapshot test/fixtures/ca-policies.json", () => {
+    test("lists one exclusion per user-scoped policy and the skipped ones with reasons", () => {
+        const { code, stdout } = plan(["--ca-snapshot", "test/fixtures/ca-policies.json", "--json"]);
+        assert.equal(code, 0);
+        const result = JSON.parse(stdout);
+        const snapshot = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "test/fixtures/ca-policies.json"), "utf8")).value;
+        const workloadOnly = snapshot.filter((p: any) => (p.conditions.clientApplications?.includeServicePrincipals ?? []).length > 0);
+        assert.ok(workloadOnly.length > 0, "the fixture has a workload-identity policy");
+        const exclusions = result.resources.filter((r: any) => r.type === TYPES.conditionalAccessExclusion);
+        assert.deepEqual(
+            exclusions.map((r: any) => r.inputs.policyId).sort(),
+            snapshot.filter((p: any) => !workloadOnly.includes(p)).map((p: any) => p.id).sort(),
+        );
+        for (const exclusion of exclusions) assert.equal(exclusion.name, `emergency-access-ca-exclusion-${exclusion.inputs.policyId}`);
+        assert.deepEqual(
+            result.outputs.conditionalAccessSkippedPolicies.map((s: any) => s.policyId),
+            workloadOnly.map((p: any) => p.id),
+        );
+        assert.ok(result.outputs.conditionalAccessSkippedPolicies.every((s: any) => s.reason.length > 10));
+        assert.ok(result.notes.some((n: string) => /is skipped: targets workload identities/.test(n)));
+        assert.deepEqual(result.violations, []);
+    });
+});
+
 describe("plan output never contains a password", () => {
     test("neither the JSON nor the table holds any generated password", async () => {
         const run = await runProd();
@@ -92,18 +117,49 @@ describe("plan output never contains a password", () => {
 
 describe("plan exit codes", () => {
     const stackFile = path.join(PROJECT_DIR, `Pulumi.test-${process.pid}.yaml`);
+    // A valid stack without Sentinel or alerts: the presence policy must stop it.
+    const bareStack = `test-bare-${process.pid}`;
+    const bareStackFile = path.join(PROJECT_DIR, `Pulumi.${bareStack}.yaml`);
+    const policyConfigFile = path.join(os.tmpdir(), `policy-config-${process.pid}.json`);
     before(() => {
         fs.writeFileSync(
             stackFile,
             "config:\n  entra-emergency-access:tenantDomain: contoso.onmicrosoft.com\n  entra-emergency-access:passwordLength: 16\n",
         );
+        fs.writeFileSync(bareStackFile, "config:\n  entra-emergency-access:tenantDomain: contoso.onmicrosoft.com\n");
+        fs.writeFileSync(policyConfigFile, JSON.stringify({ "emergency-access-require-presence": "advisory" }));
     });
-    after(() => fs.rmSync(stackFile, { force: true }));
+    after(() => {
+        for (const file of [stackFile, bareStackFile, policyConfigFile]) fs.rmSync(file, { force: true });
+    });
 
     test("0 when the program declares cleanly", () => {
         const { code, stdout } = plan([]);
         assert.equal(code, 0);
         assert.match(stdout, /0 mandatory and 0 advisory policy violations/);
+    });
+
+    test("1 when a mandatory policy is violated, naming the policy, the resource and the message", () => {
+        const { code, stdout } = plan(["--stack", bareStack]);
+        assert.equal(code, 1);
+        assert.match(stdout, /\[mandatory\] emergency-access-require-presence on urn:pulumi:test-bare-\d+::entra-emergency-access::pulumi:pulumi:Stack/);
+        assert.match(stdout, /missing: the Sentinel sign-in rule\./);
+    });
+
+    test("0 when a policy config file makes that policy advisory, which still reports it", () => {
+        const { code, stdout } = plan(["--stack", bareStack, "--policy-config", policyConfigFile, "--json"]);
+        assert.equal(code, 0);
+        const result = JSON.parse(stdout);
+        assert.ok(result.violations.length > 0);
+        assert.ok(result.violations.every((v: any) => v.enforcementLevel === "advisory"));
+        assert.equal(result.summary.mandatoryViolations, 0);
+    });
+
+    test("2 for a policy config naming an unknown policy", () => {
+        fs.writeFileSync(policyConfigFile, JSON.stringify({ "no-such-policy": "advisory" }));
+        const { code, stderr } = plan(["--policy-config", policyConfigFile]);
+        assert.equal(code, 2);
+        assert.match(stderr, /unknown policy "no-such-policy"/);
     });
 
     test("2 naming passwordLength when a stack file sets passwordLength: 16", () => {
@@ -117,6 +173,13 @@ describe("plan exit codes", () => {
         const { code, stderr } = plan(["--config", "tenantDomain=contoso.com"]);
         assert.equal(code, 2);
         assert.match(stderr, /entra-emergency-access:tenantDomain: is not a \*\.onmicrosoft\.com domain/);
+    });
+
+    test("2 for a Conditional Access snapshot that is not Graph's list format", () => {
+        fs.writeFileSync(policyConfigFile, JSON.stringify({ policies: [] }));
+        const { code, stderr } = plan(["--ca-snapshot", policyConfigFile]);
+        assert.equal(code, 2);
+        assert.match(stderr, /--ca-snapshot: .*value/);
     });
 
     test("2 for a stack that has no file", () => {

@@ -1,0 +1,152 @@
+// What every policy needs: telling emergency resources apart, reading props without tripping over
+// preview's unknown values, and the shared config parameters. Imports nothing of the program.
+import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
+import {
+    ACCOUNT_COUNT,
+    EMERGENCY_ACCESS_TYPE,
+    GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+    TYPES,
+} from "../../common/constants";
+
+// @pulumi/policy reports an UnknownValueError thrown by a policy as an advisory "can't run during
+// preview". The class is internal (its typings export nothing), so it is required untyped; the server
+// checks `instanceof` against this very module.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { UnknownValueError, unknownStringValue } = require("@pulumi/policy/proxy") as {
+    UnknownValueError: new (sentinel: string, path: string[]) => Error;
+    unknownStringValue: string;
+};
+
+/** The sentinels the engine and @pulumi/policy use for values unknown during preview. */
+const UNKNOWN_SENTINELS = new Set([
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+export function isUnknown(value: unknown): boolean {
+    return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+}
+
+/** True when the value, or anything inside it, is unknown. */
+export function containsUnknown(value: unknown): boolean {
+    if (isUnknown(value)) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+    return false;
+}
+
+/**
+ * The plain object behind @pulumi/policy's unknown-checking proxy. Policies read it and decide
+ * themselves what an unknown value means, instead of being aborted at the first one.
+ */
+export function rawProps(props: Record<string, any>): Record<string, any> {
+    return (props as any)?.__getSpecialProxyTarget ?? props;
+}
+
+/**
+ * Ends a check whose verdict needs values only `pulumi up` knows. @pulumi/policy reports it as an
+ * advisory "can't run policy ... during preview: <what> can't be known during preview", after every
+ * violation already found; the mandatory verdict comes on `pulumi up`.
+ */
+export function deferUntilKnown(what: string): never {
+    throw new UnknownValueError(unknownStringValue, [`${what} (checked on pulumi up, once the ids exist)`]);
+}
+
+/** Types in a URN's type chain (`parent$child$resource`): the last is the resource's own type. */
+function typeChain(urn: string): string[] {
+    return (urn.split("::")[2] ?? "").split("$");
+}
+
+/** True for a resource declared inside the EmergencyAccess component. */
+export function isEmergencyChild(urn: string): boolean {
+    const chain = typeChain(urn);
+    return chain.slice(0, -1).includes(EMERGENCY_ACCESS_TYPE);
+}
+
+/** The resource's name: the last part of its URN. */
+export function urnName(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+/** Policy parameters that recognise emergency accounts declared outside the component. */
+export interface AccountRecognition {
+    /** User principal names of emergency accounts, wherever they are declared. */
+    readonly userPrincipalNames?: string[];
+    /** Accounts named `<prefix>-<n>@...` are emergency accounts. */
+    readonly accountPrefix?: string;
+}
+
+export const ACCOUNT_RECOGNITION_SCHEMA: PolicyConfigSchema["properties"] = {
+    userPrincipalNames: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "User principal names of emergency accounts, also when declared outside the EmergencyAccess component.",
+    },
+    accountPrefix: {
+        type: "string",
+        default: "breakglass",
+        description: "Users named <accountPrefix>-<n>@<domain> are treated as emergency accounts.",
+    },
+};
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** True when a user (its URN and raw props) is an emergency account: by component, listed UPN or prefix. */
+export function isEmergencyUser(urn: string, props: Record<string, any>, config: AccountRecognition): boolean {
+    if (isEmergencyChild(urn)) return true;
+    const upn = props.userPrincipalName;
+    if (typeof upn !== "string" || isUnknown(upn)) return false;
+    const listed = (config.userPrincipalNames ?? []).map((u) => u.toLowerCase());
+    if (listed.includes(upn.toLowerCase())) return true;
+    const prefix = config.accountPrefix ?? "breakglass";
+    return new RegExp(`^${escapeRegExp(prefix)}-\\d+@`, "i").test(upn);
+}
+
+/** An emergency account as the stack policies see it. */
+export interface EmergencyAccount {
+    readonly urn: string;
+    readonly userPrincipalName: string;
+    /** The user's object id; undefined while unknown (preview before the user exists). */
+    readonly objectId?: string;
+}
+
+export function emergencyAccounts(resources: readonly PolicyResource[], config: AccountRecognition): EmergencyAccount[] {
+    return resources
+        .filter((r) => r.type === TYPES.user)
+        .map((r) => ({ urn: r.urn, props: rawProps(r.props) }))
+        .filter(({ urn, props }) => isEmergencyUser(urn, props, config))
+        .map(({ urn, props }) => ({
+            urn,
+            userPrincipalName: String(props.userPrincipalName),
+            objectId: typeof props.objectId === "string" && !isUnknown(props.objectId) ? props.objectId : undefined,
+        }));
+}
+
+/** The emergency group: the component's group, or one with the configured display name. */
+export function emergencyGroup(
+    resources: readonly PolicyResource[],
+    groupDisplayName: string,
+): { urn: string; props: Record<string, any> } | undefined {
+    return resources
+        .filter((r) => r.type === TYPES.group)
+        .map((r) => ({ urn: r.urn, props: rawProps(r.props) }))
+        .find(({ urn, props }) => isEmergencyChild(urn) || props.displayName === groupDisplayName);
+}
+
+export const GROUP_RECOGNITION_SCHEMA: PolicyConfigSchema["properties"] = {
+    groupDisplayName: {
+        type: "string",
+        default: "Emergency Access Accounts",
+        description: "Display name of the emergency group, also when declared outside the EmergencyAccess component.",
+    },
+};
+
+export { ACCOUNT_COUNT, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES };

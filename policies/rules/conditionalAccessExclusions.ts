@@ -1,0 +1,70 @@
+// Severity: critical. Frameworks: Maester MT.1005; Prowler; Zero Trust Assessment 21835.
+// In the accounts' own stack: every declared CA policy and every ConditionalAccessExclusion covers every
+// emergency account, with the ids taken from the declared accounts themselves.
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { TYPES } from "../../common/constants";
+import { accountsNotExcluded, targetsWorkloadIdentitiesOnly } from "../lib/conditionalAccess";
+import {
+    ACCOUNT_RECOGNITION_SCHEMA,
+    GROUP_RECOGNITION_SCHEMA,
+    containsUnknown,
+    deferUntilKnown,
+    emergencyAccounts,
+    emergencyGroup,
+    rawProps,
+    urnName,
+    type AccountRecognition,
+} from "../lib/emergency";
+
+interface Config extends AccountRecognition {
+    readonly groupDisplayName?: string;
+}
+
+export const conditionalAccessExclusions: StackValidationPolicy = {
+    name: "conditional-access-require-emergency-exclusions",
+    description:
+        "Every Conditional Access policy declared in the stack excludes every emergency account (directly or through " +
+        "the emergency group), and every ConditionalAccessExclusion covers every account and the group.",
+    remediationSteps:
+        "Declare CA policies with EmergencyAccess.excludeFromConditionalAccess(...); exclusions are declared by the component.",
+    severity: "critical",
+    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA, ...GROUP_RECOGNITION_SCHEMA } },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<Config>();
+        const accounts = emergencyAccounts(args.resources, config);
+        const group = emergencyGroup(args.resources, config.groupDisplayName ?? "Emergency Access Accounts");
+        const groupId = typeof group?.props.objectId === "string" && !containsUnknown(group.props.objectId) ? group.props.objectId : undefined;
+        const ids = accounts.flatMap((a) => (a.objectId ? [a.objectId] : []));
+        let deferred = accounts.length !== ids.length;
+
+        for (const policy of args.resources.filter((r) => r.type === TYPES.conditionalAccessPolicy)) {
+            const props = rawProps(policy.props);
+            if (targetsWorkloadIdentitiesOnly(props)) continue;
+            if (containsUnknown(props.conditions?.users)) {
+                deferred = true;
+                continue;
+            }
+            const missing = accountsNotExcluded(props, ids, groupId);
+            if (missing.length > 0) {
+                const upns = accounts.filter((a) => missing.includes(a.objectId ?? "")).map((a) => a.userPrincipalName);
+                reportViolation(`Conditional Access policy ${props.displayName ?? urnName(policy.urn)} does not exclude ${upns.join(", ")}.`);
+            }
+        }
+
+        for (const exclusion of args.resources.filter((r) => r.type === TYPES.conditionalAccessExclusion)) {
+            const props = rawProps(exclusion.props);
+            if (containsUnknown(props.userIds) || containsUnknown(props.groupIds)) {
+                deferred = true;
+                continue;
+            }
+            const userIds: string[] = Array.isArray(props.userIds) ? props.userIds : [];
+            const missing = accounts.filter((a) => a.objectId && !userIds.includes(a.objectId)).map((a) => a.userPrincipalName);
+            const groupIds: string[] = Array.isArray(props.groupIds) ? props.groupIds : [];
+            if (groupId && !groupIds.includes(groupId)) missing.push(`the group ${groupId}`);
+            if (missing.length > 0) {
+                reportViolation(`Exclusion ${urnName(exclusion.urn)} (policy ${props.policyId}) does not cover ${missing.join(", ")}.`);
+            }
+        }
+        if (deferred) deferUntilKnown("the emergency accounts' object ids in the Conditional Access exclusions");
+    },
+};

@@ -1,0 +1,78 @@
+// Severity: critical. Frameworks: this product's own rule — deleting a line of the program must not
+// quietly remove an account, its role, its group or its monitoring.
+import type { StackValidationPolicy } from "@pulumi/policy";
+import {
+    ACCOUNT_COUNT,
+    GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+    NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX,
+    SIGN_IN_ALERT_SUFFIX,
+    TYPES,
+} from "../../common/constants";
+import {
+    ACCOUNT_RECOGNITION_SCHEMA,
+    GROUP_RECOGNITION_SCHEMA,
+    emergencyAccounts,
+    emergencyGroup,
+    isEmergencyChild,
+    rawProps,
+    type AccountRecognition,
+} from "../lib/emergency";
+import { findRule } from "../lib/monitoring";
+
+interface Config extends AccountRecognition {
+    readonly groupDisplayName?: string;
+    readonly minimumAccounts?: number;
+    readonly requireDirectAlerts?: boolean;
+}
+
+export const emergencyAccessPresence: StackValidationPolicy = {
+    name: "emergency-access-require-presence",
+    description:
+        "The stack declares at least two emergency accounts with generated passwords, the Global Administrator role, " +
+        "the emergency group, the Sentinel sign-in and change rules and (unless turned off) the direct sign-in alerts " +
+        "with their action group. Removing any of them from the program is a violation, not a cleanup.",
+    remediationSteps: "Restore the removed part of the EmergencyAccess configuration (sentinel, alerts, accountCount).",
+    severity: "critical",
+    configSchema: {
+        properties: {
+            ...ACCOUNT_RECOGNITION_SCHEMA,
+            ...GROUP_RECOGNITION_SCHEMA,
+            minimumAccounts: { type: "integer", minimum: ACCOUNT_COUNT.min, default: ACCOUNT_COUNT.min },
+            requireDirectAlerts: {
+                type: "boolean",
+                default: true,
+                description: "Require the Azure Monitor sign-in alert and its action group (email/SMS).",
+            },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<Config>();
+        const missing: string[] = [];
+        const accounts = emergencyAccounts(args.resources, config);
+        const minimum = Math.max(ACCOUNT_COUNT.min, config.minimumAccounts ?? 0);
+        if (accounts.length < minimum) missing.push(`emergency accounts (${accounts.length} declared, at least ${minimum} needed)`);
+        const passwords = args.resources.filter((r) => r.type === TYPES.randomPassword && isEmergencyChild(r.urn));
+        if (passwords.length < accounts.length) missing.push(`generated passwords (${passwords.length} for ${accounts.length} accounts)`);
+        const role = args.resources.find(
+            (r) => r.type === TYPES.directoryRole && rawProps(r.props).templateId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+        );
+        if (!role) missing.push("the Global Administrator directory role");
+        if (!emergencyGroup(args.resources, config.groupDisplayName ?? "Emergency Access Accounts")) missing.push("the emergency group");
+        if (!findRule(args.resources, "sign-in")) missing.push("the Sentinel sign-in rule");
+        if (!findRule(args.resources, "change")) missing.push("the Sentinel change rule");
+        if (config.requireDirectAlerts ?? true) {
+            if (!args.resources.some((r) => r.type === TYPES.actionGroup && isEmergencyChild(r.urn))) missing.push("the alert action group");
+            const alerts: Array<[string, string]> = [
+                [SIGN_IN_ALERT_SUFFIX, "the Azure Monitor sign-in alert"],
+                [NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX, "the Azure Monitor non-interactive sign-in alert"],
+            ];
+            for (const [suffix, what] of alerts) {
+                const present = args.resources.some(
+                    (r) => r.type === TYPES.scheduledQueryRule && isEmergencyChild(r.urn) && r.urn.endsWith(suffix),
+                );
+                if (!present) missing.push(what);
+            }
+        }
+        for (const what of missing) reportViolation(`missing: ${what}.`);
+    },
+};

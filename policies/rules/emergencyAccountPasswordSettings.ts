@@ -1,0 +1,29 @@
+// Severity: high. Frameworks: Microsoft emergency access guidance (password never expires; the account
+// must work first time from a sealed envelope).
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { TYPES } from "../../common/constants";
+import { ACCOUNT_RECOGNITION_SCHEMA, isEmergencyUser, rawProps, type AccountRecognition } from "../lib/emergency";
+
+export const emergencyAccountPasswordSettings: ResourceValidationPolicy = {
+    name: "emergency-account-disallow-password-expiry",
+    description:
+        "An emergency account's password never expires, is never forced to change at sign-in and is never " +
+        "exempt from Entra's strong-password rules: the sealed password must work as written, on the first try.",
+    remediationSteps: "Set disablePasswordExpiration: true, forcePasswordChange: false, disableStrongPassword: false.",
+    severity: "high",
+    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
+    validateResource: (args, reportViolation) => {
+        const props = rawProps(args.props);
+        if (args.type !== TYPES.user || !isEmergencyUser(args.urn, props, args.getConfig<AccountRecognition>())) return;
+        const upn = props.userPrincipalName;
+        if (props.disablePasswordExpiration !== true) {
+            reportViolation(`${upn}: disablePasswordExpiration must be true; an expired password locks the account out.`);
+        }
+        if (props.forcePasswordChange === true) {
+            reportViolation(`${upn}: forcePasswordChange is true; the sealed password would have to be changed mid-emergency.`);
+        }
+        if (props.disableStrongPassword === true) {
+            reportViolation(`${upn}: disableStrongPassword is true; Entra's strong-password rules must apply.`);
+        }
+    },
+};

@@ -1,0 +1,46 @@
+// Severity: high. Frameworks: Microsoft emergency access guidance (a dedicated group for Conditional
+// Access exclusions); role-assignable so only Global and Privileged Role Administrators can change it.
+import type { StackValidationPolicy } from "@pulumi/policy";
+import {
+    ACCOUNT_RECOGNITION_SCHEMA,
+    GROUP_RECOGNITION_SCHEMA,
+    containsUnknown,
+    deferUntilKnown,
+    emergencyAccounts,
+    emergencyGroup,
+    type AccountRecognition,
+} from "../lib/emergency";
+
+interface Config extends AccountRecognition {
+    readonly groupDisplayName?: string;
+}
+
+export const emergencyGroupMembership: StackValidationPolicy = {
+    name: "emergency-group-require-every-account",
+    description:
+        "The emergency group is security-enabled, role-assignable (only Global and Privileged Role Administrators " +
+        "can change its members) and holds every emergency account, so excluding the group excludes them all.",
+    remediationSteps: "Keep the EmergencyAccess group as declared: securityEnabled, assignableToRole, every account a member.",
+    severity: "high",
+    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA, ...GROUP_RECOGNITION_SCHEMA } },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<Config>();
+        const group = emergencyGroup(args.resources, config.groupDisplayName ?? "Emergency Access Accounts");
+        // A missing group is reported by emergency-access-require-presence.
+        if (!group) return;
+        const name = group.urn.split("::").pop();
+        if (group.props.securityEnabled !== true) reportViolation(`${name} is not security-enabled.`);
+        if (group.props.assignableToRole !== true) {
+            reportViolation(`${name} is not role-assignable, so Groups and User Administrators could change its members.`);
+        }
+        if (group.props.mailEnabled === true) reportViolation(`${name} is mail-enabled; it must be a plain security group.`);
+        const accounts = emergencyAccounts(args.resources, config);
+        if (containsUnknown(group.props.members) || accounts.some((a) => !a.objectId)) {
+            deferUntilKnown("the group's members and the accounts' object ids");
+        }
+        const members: string[] = Array.isArray(group.props.members) ? group.props.members : [];
+        for (const account of accounts) {
+            if (!members.includes(account.objectId!)) reportViolation(`${account.userPrincipalName} is not a member of ${name}.`);
+        }
+    },
+};

@@ -1,0 +1,47 @@
+// Severity: critical. Frameworks: Microsoft emergency access guidance; NIST SP 800-63B (length over rules).
+// https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { PASSWORD_LENGTH, TYPES } from "../../common/constants";
+import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
+
+const CLASSES = [
+    ["upper", "minUpper"],
+    ["lower", "minLower"],
+    ["numeric", "minNumeric"],
+    ["special", "minSpecial"],
+] as const;
+
+/** The generated password of every emergency account is long and uses every character class. */
+export const emergencyPasswordStrength: ResourceValidationPolicy = {
+    name: "emergency-password-require-strength",
+    description:
+        "Emergency account passwords are generated with at least the minimum length (24 by default) and require " +
+        "upper-case, lower-case, digits and special characters, at least one of each.",
+    remediationSteps: "Raise passwordLength (config) back to 24 or more and keep every character class required.",
+    severity: "critical",
+    configSchema: {
+        properties: {
+            minimumLength: {
+                type: "integer",
+                minimum: PASSWORD_LENGTH.min,
+                default: PASSWORD_LENGTH.min,
+                description: "Shortest accepted password; never below 24.",
+            },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (args.type !== TYPES.randomPassword || !isEmergencyChild(args.urn)) return;
+        const props = rawProps(args.props);
+        // A config below the product's floor cannot weaken the check.
+        const minimum = Math.max(PASSWORD_LENGTH.min, args.getConfig<{ minimumLength?: number }>().minimumLength ?? 0);
+        if (!isUnknown(props.length) && !(Number(props.length) >= minimum)) {
+            reportViolation(`length is ${props.length}; emergency passwords need at least ${minimum} characters.`);
+        }
+        for (const [cls, min] of CLASSES) {
+            if (props[cls] === false) reportViolation(`${cls} characters are turned off; every class must be required.`);
+            if (!isUnknown(props[min]) && !(Number(props[min]) >= 1)) {
+                reportViolation(`${min} is ${props[min] ?? "unset"}; require at least 1 ${cls} character.`);
+            }
+        }
+    },
+};

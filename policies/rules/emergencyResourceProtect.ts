@@ -1,0 +1,34 @@
+// Severity: critical. Frameworks: this product's own rule — no destroy, removed line or replacement may
+// delete an emergency account, its role or its group.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { TYPES } from "../../common/constants";
+import { ACCOUNT_RECOGNITION_SCHEMA, isEmergencyChild, isEmergencyUser, rawProps, type AccountRecognition } from "../lib/emergency";
+
+const PROTECTED_TYPES = new Set<string>([
+    TYPES.user,
+    TYPES.group,
+    TYPES.directoryRole,
+    TYPES.directoryRoleAssignment,
+    TYPES.scheduledAlertRule,
+    TYPES.actionGroup,
+    TYPES.scheduledQueryRule,
+]);
+
+export const emergencyResourceProtect: ResourceValidationPolicy = {
+    name: "emergency-resource-require-protect",
+    description:
+        "Emergency accounts, their Global Administrator role and assignments, their group and their alerting are " +
+        "declared with protect: true, so pulumi destroy, a deleted line or a replacement cannot delete them.",
+    remediationSteps: "Keep protect: true on the resource (EmergencyAccess sets it).",
+    severity: "critical",
+    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
+    validateResource: (args, reportViolation) => {
+        if (!PROTECTED_TYPES.has(args.type)) return;
+        const emergency =
+            isEmergencyChild(args.urn) ||
+            (args.type === TYPES.user && isEmergencyUser(args.urn, rawProps(args.props), args.getConfig<AccountRecognition>()));
+        if (emergency && !args.opts.protect) {
+            reportViolation(`${args.name} is not protected; set protect: true.`);
+        }
+    },
+};

@@ -1,0 +1,26 @@
+// Severity: critical. Frameworks: Microsoft emergency access guidance (Global Administrator, active and
+// permanent); Zero Trust Assessment 21835.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../../common/constants";
+import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
+
+export const globalAdministratorAssignment: ResourceValidationPolicy = {
+    name: "emergency-role-require-global-administrator",
+    description:
+        "Every role assignment of the EmergencyAccess component grants Global Administrator (template " +
+        `${GLOBAL_ADMINISTRATOR_TEMPLATE_ID}) at directory scope "/": a smaller role or scope may not be enough to recover.`,
+    remediationSteps: `Use roleId ${GLOBAL_ADMINISTRATOR_TEMPLATE_ID} and directoryScopeId "/".`,
+    severity: "critical",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== TYPES.directoryRoleAssignment || !isEmergencyChild(args.urn)) return;
+        const props = rawProps(args.props);
+        if (!isUnknown(props.roleId) && props.roleId !== GLOBAL_ADMINISTRATOR_TEMPLATE_ID) {
+            reportViolation(`${args.name} assigns role ${props.roleId}, not Global Administrator (${GLOBAL_ADMINISTRATOR_TEMPLATE_ID}).`);
+        }
+        if (props.appScopeId !== undefined || (!isUnknown(props.directoryScopeId) && props.directoryScopeId !== DIRECTORY_ROOT_SCOPE)) {
+            reportViolation(
+                `${args.name} is scoped to ${props.appScopeId ?? props.directoryScopeId ?? "nothing"}; emergency access needs the whole directory ("/").`,
+            );
+        }
+    },
+};

@@ -1,0 +1,52 @@
+// Severity: critical. Frameworks: Microsoft emergency access guidance (active, permanent Global
+// Administrator, never PIM-eligible); Zero Trust Assessment 21835.
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../../common/constants";
+import {
+    ACCOUNT_RECOGNITION_SCHEMA,
+    deferUntilKnown,
+    emergencyAccounts,
+    isUnknown,
+    rawProps,
+    type AccountRecognition,
+} from "../lib/emergency";
+
+export const permanentGlobalAdministrator: StackValidationPolicy = {
+    name: "emergency-accounts-require-permanent-global-administrator",
+    description:
+        "Every emergency account holds a permanent, active Global Administrator assignment at directory scope \"/\", " +
+        "and no PIM eligibility request stands in for it: activating an eligible role can fail in the very outage " +
+        "the accounts exist for.",
+    remediationSteps: "Keep one DirectoryRoleAssignment per account (EmergencyAccess declares them); remove eligibility requests.",
+    severity: "critical",
+    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
+    validateStack: (args, reportViolation) => {
+        const accounts = emergencyAccounts(args.resources, args.getConfig<AccountRecognition>());
+        const permanent = args.resources
+            .filter((r) => r.type === TYPES.directoryRoleAssignment)
+            .map((r) => rawProps(r.props))
+            .filter((p) => p.roleId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID && p.directoryScopeId === DIRECTORY_ROOT_SCOPE);
+        const eligible = args.resources
+            .filter((r) => r.type === TYPES.directoryRoleEligibilityScheduleRequest)
+            .map((r) => ({ urn: r.urn, props: rawProps(r.props) }));
+        let unknownIds = false;
+        for (const account of accounts) {
+            if (!account.objectId) {
+                unknownIds = true;
+                continue;
+            }
+            if (!permanent.some((p) => p.principalObjectId === account.objectId)) {
+                reportViolation(`${account.userPrincipalName} has no permanent Global Administrator assignment at "/".`);
+            }
+            for (const request of eligible.filter((e) => e.props.principalId === account.objectId)) {
+                reportViolation(
+                    `${account.userPrincipalName} has a PIM eligibility request (${request.urn.split("::").pop()}); ` +
+                        "emergency accounts hold the role permanently, never by activation.",
+                );
+            }
+        }
+        if (unknownIds || permanent.some((p) => isUnknown(p.principalObjectId))) {
+            deferUntilKnown("the emergency accounts' object ids");
+        }
+    },
+};

@@ -1,0 +1,187 @@
+// Calls one policy's own validate function in-process, the way @pulumi/policy's server does (props
+// behind the same unknown-checking proxy, preview's "can't run" turned into a deferral), with the real
+// prod stack as the compliant fixture. The whole pack over gRPC is exercised by policyPack tests.
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import path from "node:path";
+import type { RecordedResource } from "../../plan/recordingMonitor";
+import { runProgram } from "../../plan/runProgram";
+import { toPlainValue } from "../../plan/serialized";
+import { readPolicySnapshot } from "../../components/conditionalAccess/discovery";
+import { PROJECT_DIR } from "./program";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const proxy = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T>(value: T): T;
+    UnknownValueError: new (...args: any[]) => Error;
+};
+
+export const CA_SNAPSHOT = path.join(PROJECT_DIR, "test", "fixtures", "ca-policies.json");
+
+/** A resource as a test writes it: plain inputs and outputs, options by name. */
+export interface TestResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    inputs: Record<string, any>;
+    outputs: Record<string, any>;
+    protect: boolean;
+}
+
+let prod: Promise<TestResource[]> | undefined;
+
+function toTestResource(r: RecordedResource): TestResource {
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        inputs: toPlainValue(r.inputs) as Record<string, any>,
+        outputs: toPlainValue(r.outputs) as Record<string, any>,
+        protect: r.options.protect === true,
+    };
+}
+
+/** The prod stack with the Conditional Access fixture, as plain data; a fresh deep copy each call. */
+export async function prodStack(): Promise<TestResource[]> {
+    prod ??= runProgram({
+        projectDir: PROJECT_DIR,
+        stack: "prod",
+        programOptions: { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) },
+    }).then((run) => run.resources.map(toTestResource));
+    return structuredClone(await prod);
+}
+
+export function find(resources: TestResource[], predicate: (r: TestResource) => boolean): TestResource {
+    const found = resources.filter(predicate);
+    if (found.length === 0) throw new Error("no resource matches");
+    return found[0];
+}
+
+export const byType = (type: string) => (r: TestResource) => r.type === type;
+export const byName = (suffix: string) => (r: TestResource) => r.name.endsWith(suffix);
+
+export interface Verdict {
+    /** Violation messages, in order. */
+    readonly violations: string[];
+    /** The "can't run during preview" message, when the policy deferred part of its check. */
+    readonly deferred?: string;
+}
+
+async function capture(run: (report: (message: string) => void) => Promise<void> | void): Promise<Verdict> {
+    const violations: string[] = [];
+    try {
+        await run((message) => violations.push(message));
+        return { violations };
+    } catch (err) {
+        if (err instanceof proxy.UnknownValueError) return { violations, deferred: (err as Error).message };
+        throw err;
+    }
+}
+
+/** Runs a resource policy's validateResource on one resource's inputs, as `analyze` would. */
+export function validateResource(
+    policy: ResourceValidationPolicy,
+    resource: TestResource,
+    config: Record<string, unknown> = {},
+): Promise<Verdict> {
+    const validations = [policy.validateResource ?? []].flat();
+    return capture(async (report) => {
+        for (const validate of validations) {
+            await validate(
+                {
+                    type: resource.type,
+                    urn: resource.urn,
+                    name: resource.name,
+                    props: proxy.unknownCheckingProxy(structuredClone(resource.inputs)),
+                    opts: {
+                        protect: resource.protect,
+                        ignoreChanges: [],
+                        aliases: [],
+                        additionalSecretOutputs: [],
+                        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+                        parent: resource.parent,
+                    },
+                    stackTags: new Map(),
+                    getConfig: <T>() => config as T,
+                    isType: () => false,
+                    asType: () => undefined,
+                    notApplicable: () => {
+                        throw new Error("not applicable");
+                    },
+                },
+                (message) => report(String(message)),
+            );
+        }
+    });
+}
+
+/** Runs a resource policy over every resource of a stack; returns every violation. */
+export async function validateEachResource(
+    policy: ResourceValidationPolicy,
+    resources: TestResource[],
+    config: Record<string, unknown> = {},
+): Promise<Verdict> {
+    const violations: string[] = [];
+    let deferred: string | undefined;
+    for (const resource of resources) {
+        const verdict = await validateResource(policy, resource, config);
+        violations.push(...verdict.violations);
+        deferred ??= verdict.deferred;
+    }
+    return { violations, deferred };
+}
+
+/** Runs a stack policy over the resources' outputs, as `analyzeStack` would. */
+export function validateStack(
+    policy: StackValidationPolicy,
+    resources: TestResource[],
+    config: Record<string, unknown> = {},
+): Promise<Verdict> {
+    const policyResources = resources.map(
+        (r): PolicyResource => ({
+            type: r.type,
+            urn: r.urn,
+            name: r.name,
+            props: proxy.unknownCheckingProxy(structuredClone(r.outputs)),
+            opts: {
+                protect: r.protect,
+                ignoreChanges: [],
+                aliases: [],
+                additionalSecretOutputs: [],
+                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+                parent: r.parent,
+            },
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
+        }),
+    );
+    return capture((report) =>
+        policy.validateStack({
+            resources: policyResources,
+            getConfig: <T>() => config as T,
+            stackTags: new Map(),
+            notApplicable: () => {
+                throw new Error("not applicable");
+            },
+        } as any, (message) => report(String(message))),
+    );
+}
+
+/** Sets a property on both the inputs and the outputs of a resource (what a changed program would do). */
+export function setProp(resource: TestResource, key: string, value: unknown): void {
+    for (const props of [resource.inputs, resource.outputs]) {
+        if (value === undefined) delete props[key];
+        else props[key] = value;
+    }
+}
+
+/** Updates both inputs and outputs with a function. */
+export function updateProps(resource: TestResource, update: (props: Record<string, any>) => void): void {
+    update(resource.inputs);
+    update(resource.outputs);
+}
+
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

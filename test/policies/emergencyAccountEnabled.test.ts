@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { TYPES } from "../../common/constants";
+import { emergencyAccountEnabled as policy } from "../../policies/rules/emergencyAccountEnabled";
+import { byType, find, prodStack, setProp, validateEachResource, validateResource } from "../helpers/policyHarness";
+
+describe(policy.name, () => {
+    test("passes the prod stack", async () => {
+        assert.deepEqual((await validateEachResource(policy, await prodStack())).violations, []);
+    });
+
+    test("refuses a disabled account", async () => {
+        const user = find(await prodStack(), byType(TYPES.user));
+        setProp(user, "accountEnabled", false);
+        assert.deepEqual((await validateResource(policy, user)).violations, [
+            "breakglass-1@contoso.onmicrosoft.com is disabled (accountEnabled: false); emergency accounts must stay enabled.",
+        ]);
+    });
+
+    test("guards a user declared outside the component, recognised by its configured UPN", async () => {
+        const user = find(await prodStack(), byType(TYPES.user));
+        user.urn = "urn:pulumi:prod::other::azuread:index/user:User::rescue";
+        setProp(user, "userPrincipalName", "rescue@contoso.onmicrosoft.com");
+        setProp(user, "accountEnabled", false);
+        assert.deepEqual((await validateResource(policy, user)).violations, []);
+        const config = { userPrincipalNames: ["Rescue@contoso.onmicrosoft.com"] };
+        assert.equal((await validateResource(policy, user, config)).violations.length, 1);
+    });
+
+    test("guards a user declared outside the component, recognised by the account prefix", async () => {
+        const user = find(await prodStack(), byType(TYPES.user));
+        user.urn = "urn:pulumi:prod::other::azuread:index/user:User::manual";
+        setProp(user, "accountEnabled", false);
+        assert.equal((await validateResource(policy, user)).violations.length, 1, "breakglass-1@ matches the default prefix");
+        assert.equal((await validateResource(policy, user, { accountPrefix: "eaa" })).violations.length, 0);
+    });
+});

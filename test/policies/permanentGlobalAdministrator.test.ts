@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { TYPES } from "../../common/constants";
+import { permanentGlobalAdministrator as policy } from "../../policies/rules/permanentGlobalAdministrator";
+import { UNKNOWN, byName, byType, find, prodStack, setProp, validateStack } from "../helpers/policyHarness";
+
+describe(policy.name, () => {
+    test("passes the prod stack", async () => {
+        assert.deepEqual(await validateStack(policy, await prodStack()), { violations: [] });
+    });
+
+    test("refuses an account whose assignment was removed", async () => {
+        const stack = (await prodStack()).filter((r) => !r.name.endsWith("global-administrator-2"));
+        assert.deepEqual((await validateStack(policy, stack)).violations, [
+            'breakglass-2@contoso.onmicrosoft.com has no permanent Global Administrator assignment at "/".',
+        ]);
+    });
+
+    test("refuses an eligibility request in place of the assignment", async () => {
+        const stack = await prodStack();
+        const assignment = find(stack, byName("global-administrator-1"));
+        const user = find(stack, byName("account-1"));
+        const request = {
+            ...assignment,
+            type: TYPES.directoryRoleEligibilityScheduleRequest,
+            name: "emergency-access-eligible-1",
+            urn: assignment.urn.replace("directoryRoleAssignment:DirectoryRoleAssignment::emergency-access-global-administrator-1", "directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest::emergency-access-eligible-1"),
+            inputs: {},
+            outputs: {
+                principalId: user.outputs.objectId,
+                roleDefinitionId: "62e90394-69f5-4237-9190-012177145e10",
+                directoryScopeId: "/",
+                justification: "move to PIM",
+            },
+        };
+        const withRequest = stack.filter((r) => r !== assignment).concat(request);
+        assert.deepEqual((await validateStack(policy, withRequest)).violations, [
+            'breakglass-1@contoso.onmicrosoft.com has no permanent Global Administrator assignment at "/".',
+            "breakglass-1@contoso.onmicrosoft.com has a PIM eligibility request (emergency-access-eligible-1); emergency accounts hold the role permanently, never by activation.",
+        ]);
+    });
+
+    test("defers to pulumi up while the accounts' object ids are unknown", async () => {
+        const stack = await prodStack();
+        for (const user of stack.filter(byType(TYPES.user))) setProp(user, "objectId", UNKNOWN);
+        const verdict = await validateStack(policy, stack);
+        assert.deepEqual(verdict.violations, []);
+        assert.match(verdict.deferred ?? "", /the emergency accounts' object ids \(checked on pulumi up, once the ids exist\)/);
+    });
+});
