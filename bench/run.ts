@@ -1,0 +1,188 @@
+// `npm run bench`: wall time and peak memory of the offline plan against a floor measured in the same
+// run, on the prod stack and on Conditional Access snapshots of 10, 100 and 1,000 policies; the policy
+// evaluation alone; and the type-check. Prints a markdown table, writes it to bench/results.md and into
+// the README between its bench markers. Never part of `npm test`: timings belong here, not in assertions.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { readPolicySnapshot } from "../components/conditionalAccess/discovery";
+import type { ConditionalAccessPolicy } from "../components/conditionalAccess/policies";
+import { classifyPolicy } from "../components/conditionalAccess/policies";
+import { PolicyPackProcess, evaluatePolicies } from "../plan/policyPack";
+import { runProgram } from "../plan/runProgram";
+
+const ROOT = path.resolve(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SIZES = [10, 100, 1000];
+
+/** The floor: a bare node that only requires the SDK and provider modules the plan loads. */
+const FLOOR_SCRIPT = [
+    "@pulumi/pulumi",
+    "@pulumi/azuread",
+    "@pulumi/random",
+    "@pulumi/azure-native/securityinsights",
+    "@pulumi/azure-native/monitor",
+    "@pulumi/azure-native/operationalinsights",
+    "@pulumi/policy",
+]
+    .map((m) => `require(${JSON.stringify(m)});`)
+    .join("");
+
+interface Sample {
+    readonly seconds: number;
+    /** Peak of the summed resident memory of the process and its children (the policy pack), in MB. */
+    readonly peakMb: number;
+    readonly code: number | null;
+}
+
+function treeRssKb(pid: number): number {
+    let total = 0;
+    const pending = [pid];
+    while (pending.length) {
+        const current = pending.pop()!;
+        try {
+            const status = fs.readFileSync(`/proc/${current}/status`, "utf8");
+            total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+            const children = fs.readFileSync(`/proc/${current}/task/${current}/children`, "utf8").trim();
+            if (children) pending.push(...children.split(/\s+/).map(Number));
+        } catch {
+            // The process ended between two reads.
+        }
+    }
+    return total;
+}
+
+/** Runs a command once, sampling its process tree's memory every 5 ms. */
+function measure(command: string, args: string[]): Promise<Sample> {
+    return new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        let peakKb = 0;
+        const timer = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(child.pid!))), 5);
+        child.on("error", reject);
+        child.on("exit", (code) => {
+            clearInterval(timer);
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            if (code !== 0 && code !== 1) reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr}`));
+            else resolve({ seconds, peakMb: peakKb / 1024, code });
+        });
+    });
+}
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function repeat(command: string, args: string[]): Promise<{ seconds: number; peakMb: number }> {
+    const samples: Sample[] = [];
+    for (let i = 0; i < RUNS; i++) samples.push(await measure(command, args));
+    return { seconds: median(samples.map((s) => s.seconds)), peakMb: median(samples.map((s) => s.peakMb)) };
+}
+
+/** A snapshot of `size` user-scoped policies in Graph's format, built from the fixture's policies. */
+function writeSnapshot(dir: string, size: number): string {
+    const templates = readPolicySnapshot(path.join(ROOT, "test", "fixtures", "ca-policies.json")).filter(
+        (p) => classifyPolicy(p).target,
+    );
+    const value: ConditionalAccessPolicy[] = Array.from({ length: size }, (_, i) => {
+        const hex = createHash("sha256").update(`bench-policy-${i}`).digest("hex");
+        const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+        return { ...structuredClone(templates[i % templates.length]), id, displayName: `Bench policy ${i + 1}` };
+    });
+    const file = path.join(dir, `ca-${size}.json`);
+    fs.writeFileSync(file, JSON.stringify({ value }));
+    return file;
+}
+
+/** Median time of the policy evaluation alone (analyze per resource + analyzeStack), pack already warm. */
+async function evaluationSeconds(snapshot?: string): Promise<number> {
+    const run = await runProgram({
+        projectDir: ROOT,
+        stack: "prod",
+        programOptions: { conditionalAccessPolicies: snapshot ? readPolicySnapshot(snapshot) : [] },
+    });
+    const pack = await PolicyPackProcess.start();
+    try {
+        await pack.configure({});
+        await evaluatePolicies(pack, run.resources);
+        const times: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+            const started = process.hrtime.bigint();
+            await evaluatePolicies(pack, run.resources);
+            times.push(Number(process.hrtime.bigint() - started) / 1e9);
+        }
+        return median(times);
+    } finally {
+        pack.close();
+    }
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+async function main() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eea-bench-"));
+    const plan = (snapshot?: string) => [
+        "--import",
+        "tsx",
+        "plan/cli.ts",
+        "--json",
+        ...(snapshot ? ["--ca-snapshot", snapshot] : []),
+    ];
+    try {
+        process.stderr.write(`bench: ${RUNS} runs each, node ${process.version}, ${os.cpus().length} CPUs\n`);
+        const floor = await repeat(process.execPath, ["-e", FLOOR_SCRIPT]);
+        process.stderr.write(`bench: floor ${fmt(floor.seconds)} s\n`);
+        const scenarios: Array<{ name: string; snapshot?: string; policies: number }> = [
+            { name: "prod (no snapshot)", policies: 0 },
+            ...SIZES.map((size) => ({ name: `${size} CA policies`, snapshot: writeSnapshot(dir, size), policies: size })),
+        ];
+        const rows: string[] = [];
+        const planSeconds: Record<number, number> = {};
+        for (const scenario of scenarios) {
+            const result = await repeat(process.execPath, plan(scenario.snapshot));
+            const evaluation = await evaluationSeconds(scenario.snapshot);
+            planSeconds[scenario.policies] = result.seconds;
+            rows.push(
+                `| plan: ${scenario.name} | ${fmt(result.seconds)} | ${fmt(result.peakMb, 0)} | ${fmt(result.seconds / floor.seconds, 1)}x | ${fmt(evaluation, 3)} |`,
+            );
+            process.stderr.write(`bench: ${scenario.name} ${fmt(result.seconds)} s\n`);
+        }
+        const tsc = await repeat(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "--noEmit"]);
+        // Cost per policy between 10 and 100, and between 100 and 1,000: equal when the cost is linear.
+        const perPolicy = (a: number, b: number) => ((planSeconds[b] - planSeconds[a]) / (b - a)) * 1000;
+        const small = perPolicy(10, 100);
+        const large = perPolicy(100, 1000);
+        const table = [
+            `Medians of ${RUNS} runs, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} CPUs. ` +
+                "Peak memory is the plan process and the policy pack's process together.",
+            "",
+            "| what | wall (s) | peak RSS (MB) | / floor | policy evaluation alone (s) |",
+            "|---|---|---|---|---|",
+            `| floor: bare node requiring the SDK and provider modules | ${fmt(floor.seconds)} | ${fmt(floor.peakMb, 0)} | 1.0x | |`,
+            ...rows,
+            `| tsc --noEmit | ${fmt(tsc.seconds)} | ${fmt(tsc.peakMb, 0)} | | |`,
+            "",
+            `Cost per Conditional Access policy: ${fmt(small, 2)} ms between 10 and 100 policies, ${fmt(large, 2)} ms ` +
+                `between 100 and 1,000 (${large <= small * 2 ? "linear" : "worse than linear"}).`,
+        ].join("\n");
+        process.stdout.write(`${table}\n`);
+        fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmark\n\n${table}\n`);
+        const readmePath = path.join(ROOT, "README.md");
+        const readme = fs.readFileSync(readmePath, "utf8");
+        const marked = /(<!-- bench:start -->\n)[\s\S]*?(\n<!-- bench:end -->)/;
+        if (marked.test(readme)) fs.writeFileSync(readmePath, readme.replace(marked, `$1${table}$2`));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+main().catch((err) => {
+    process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+});

@@ -1,0 +1,98 @@
+// The README, runbook and architecture describe what the code does: every policy, output, plan option,
+// npm script and file they name must exist, so the documents cannot drift from the code silently.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { STACK_OUTPUTS } from "../common/constants";
+import { policies } from "../policies/policies";
+import { PROJECT_DIR } from "./helpers/program";
+
+const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+const README = read("README.md");
+const RUNBOOK = read("docs/runbook.md");
+const ARCHITECTURE = read("docs/architecture.md");
+const DOCS: Array<[string, string]> = [
+    ["README.md", README],
+    ["docs/runbook.md", RUNBOOK],
+    ["docs/architecture.md", ARCHITECTURE],
+];
+
+describe("documentation matches the code", () => {
+    test("the README shows the two commands of a fresh clone", () => {
+        assert.match(README, /npm ci && npm run plan/);
+        assert.match(README, /^npm test\b/m);
+    });
+
+    test("README and architecture list every policy, and only policies that exist", () => {
+        const names = policies.map((p) => p.name);
+        for (const [file, text] of [["README.md", README], ["docs/architecture.md", ARCHITECTURE]]) {
+            for (const name of names) assert.ok(text.includes(`\`${name}\``), `${file} does not list ${name}`);
+            const listed = [...text.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]).filter((n) => n.includes("require") || n.includes("disallow"));
+            for (const name of listed) assert.ok(names.includes(name), `${file} lists unknown policy ${name}`);
+        }
+    });
+
+    test("the README's outputs table lists exactly the stack outputs", () => {
+        const section = README.slice(README.indexOf("## Outputs"), README.indexOf("## Deploying"));
+        // First column of each row: `a` or `a`, `b`.
+        const documented = [...section.matchAll(/^\| (`[A-Za-z]+`(?:, `[A-Za-z]+`)*) \|/gm)].flatMap((m) =>
+            [...m[1].matchAll(/`([A-Za-z]+)`/g)].map((n) => n[1]),
+        );
+        for (const output of Object.values(STACK_OUTPUTS)) assert.ok(documented.includes(output), `output ${output} is not documented`);
+        for (const name of documented) {
+            assert.ok((Object.values(STACK_OUTPUTS) as string[]).includes(name), `README documents unknown output ${name}`);
+        }
+    });
+
+    test("every npm script the documents run exists", () => {
+        const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
+        for (const [file, text] of DOCS) {
+            for (const [, script] of text.matchAll(/npm run (?:-s )?([a-z:]+)/g)) {
+                assert.ok(scripts.includes(script), `${file} runs npm run ${script}, which does not exist`);
+            }
+        }
+    });
+
+    test("every plan option in the README is one the plan accepts", () => {
+        const help = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", "--help"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        assert.equal(help.status, 0);
+        const options = new Set([...README.matchAll(/npm run (?:-s )?plan -- ([^`\n|]*)/g)].flatMap((m) => m[1].match(/--[a-z-]+/g) ?? []));
+        const table = README.slice(README.indexOf("`npm run plan` runs"), README.indexOf("Exit codes:"));
+        for (const m of table.matchAll(/`(--[a-z-]+)/g)) options.add(m[1]);
+        assert.ok(options.size >= 5);
+        for (const option of options) assert.ok(help.stdout.includes(option), `the plan does not accept ${option}`);
+    });
+
+    test("every file and folder the documents name exists", () => {
+        for (const [file, text] of DOCS) {
+            const topLevel = /^(components|common|config|plan|policies|test|docs|bench|\.github|\.ci)\//;
+            const paths = [...text.matchAll(/`((?:[a-z.]+\/)+[A-Za-z.-]*)`/g)].map((m) => m[1]).filter((p) => topLevel.test(p));
+            assert.ok(paths.length > 0 || file === "docs/runbook.md", `${file} names no file at all?`);
+            for (const p of paths) {
+                assert.ok(fs.existsSync(path.join(PROJECT_DIR, p)), `${file} names ${p}, which does not exist`);
+            }
+        }
+    });
+
+    test("documents link to each other and the README links both", () => {
+        assert.match(README, /\(docs\/runbook\.md\)/);
+        assert.match(README, /\(docs\/architecture\.md\)/);
+    });
+
+    test("the runbook covers first deployment, the quarterly test, a real emergency and drift", () => {
+        for (const heading of ["## First deployment", "## Quarterly test", "## Using an account in a real emergency", "## When the drift check fires"]) {
+            assert.ok(RUNBOOK.includes(heading), heading);
+        }
+        assert.match(RUNBOOK, /pulumi stack output --stack prod --show-secrets emergencyAccountPasswords/);
+        assert.match(RUNBOOK, /Temporary Access Pass/);
+        assert.match(RUNBOOK, /FIDO2/);
+        assert.match(RUNBOOK, /pulumi config set entra-emergency-access:passwordRotation/);
+    });
+
+    test("the architecture says what the program cannot see", () => {
+        assert.match(ARCHITECTURE, /## What the program cannot see/);
+        assert.match(ARCHITECTURE, /password reset in the portal|reset in the portal/i);
+    });
+});
