@@ -37,17 +37,21 @@ export const PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?";
 /** Suffix every emergency account's domain must carry: cloud-only accounts live on the initial domain. */
 export const INITIAL_DOMAIN_SUFFIX = ".onmicrosoft.com";
 
+/** Token of a Terraform-bridged provider's resource (azuread, random): `<pkg>:index/<camelName>:<Name>`. */
+function bridgedToken<P extends string, N extends string>(pkg: P, name: N): `${P}:index/${Uncapitalize<N>}:${N}` {
+    return `${pkg}:index/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}` as `${P}:index/${Uncapitalize<N>}:${N}`;
+}
+
 /** Pulumi type tokens of the resources the program declares and the pack inspects. */
 export const TYPES = {
     stack: "pulumi:pulumi:Stack",
-    randomPassword: "random:index/randomPassword:RandomPassword",
-    user: "azuread:index/user:User",
-    group: "azuread:index/group:Group",
-    directoryRole: "azuread:index/directoryRole:DirectoryRole",
-    directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
-    directoryRoleEligibilityScheduleRequest:
-        "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
-    conditionalAccessPolicy: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
+    randomPassword: bridgedToken("random", "RandomPassword"),
+    user: bridgedToken("azuread", "User"),
+    group: bridgedToken("azuread", "Group"),
+    directoryRole: bridgedToken("azuread", "DirectoryRole"),
+    directoryRoleAssignment: bridgedToken("azuread", "DirectoryRoleAssignment"),
+    directoryRoleEligibilityScheduleRequest: bridgedToken("azuread", "DirectoryRoleEligibilityScheduleRequest"),
+    conditionalAccessPolicy: bridgedToken("azuread", "ConditionalAccessPolicy"),
     conditionalAccessExclusion: "pulumi-nodejs:dynamic/entra-emergency-access:ConditionalAccessExclusion",
     scheduledAlertRule: "azure-native:securityinsights:ScheduledAlertRule",
     actionGroup: "azure-native:monitor:ActionGroup",
