@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { KqlValidationError, assertValidKql, validateKql, type KqlDiagnostic } from "../common/kql/validator";
 import { SIGN_IN_TABLES, changeQuery, queryWindow, signInQuery, type SignInTable } from "../common/queries";
+import { ACCOUNTS, GROUP } from "./helpers/ids";
 
 /** Whether any file of the Kusto package is loaded, or its global defined. */
 function kustoLoaded(): boolean {
@@ -18,13 +19,6 @@ function kustoLoaded(): boolean {
 // Read before any test runs: importing the validator must not have loaded the library.
 const loadedAtImport = kustoLoaded();
 
-const ACCOUNTS = [
-    "0f8fad5b-d9cb-469f-a165-70867728950e",
-    "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-    "16fd2706-8baf-433b-82eb-8c7fada847da",
-    "886313e1-3b8a-4372-9b90-0c9aee199e5d",
-];
-const GROUP = "a8098c1a-f86e-11da-bd1a-00112444be1e";
 const FREQUENCIES = ["PT5M", "PT15M", "PT1H", "P1D"];
 
 /** The diagnostics without positions, for messages that are the point of a test. */

@@ -23,14 +23,8 @@ import {
     signInQuery,
     type QueryWindow,
 } from "../common/queries";
+import { ACCOUNTS, GROUP } from "./helpers/ids";
 
-const ACCOUNTS = [
-    "0f8fad5b-d9cb-469f-a165-70867728950e",
-    "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-    "16fd2706-8baf-433b-82eb-8c7fada847da",
-    "886313e1-3b8a-4372-9b90-0c9aee199e5d",
-];
-const GROUP = "a8098c1a-f86e-11da-bd1a-00112444be1e";
 const OTHER = "e902893a-9d22-3c7e-a7b8-d6e313b71d9f";
 const GUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 

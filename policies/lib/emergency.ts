@@ -1,6 +1,6 @@
 // What every policy needs: telling emergency resources apart, reading props without tripping over
 // preview's unknown values, and the shared config parameters. Imports nothing of the program.
-import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import {
     ACCOUNT_COUNT,
     EMERGENCY_ACCESS_TYPE,
@@ -130,23 +130,40 @@ export function emergencyAccounts(resources: readonly PolicyResource[], config: 
         }));
 }
 
-/** The emergency group: the component's group, or one with the configured display name. */
-export function emergencyGroup(
-    resources: readonly PolicyResource[],
-    groupDisplayName: string,
-): { urn: string; props: Record<string, any> } | undefined {
-    return resources
-        .filter((r) => r.type === TYPES.group)
-        .map((r) => ({ urn: r.urn, props: rawProps(r.props) }))
-        .find(({ urn, props }) => isEmergencyChild(urn) || props.displayName === groupDisplayName);
+/** Policy parameters that recognise the emergency accounts and their group wherever they are declared. */
+export interface Recognition extends AccountRecognition {
+    /** Display name of the emergency group. */
+    readonly groupDisplayName?: string;
 }
 
-export const GROUP_RECOGNITION_SCHEMA: PolicyConfigSchema["properties"] = {
+const DEFAULT_GROUP_DISPLAY_NAME = "Emergency Access Accounts";
+
+export const RECOGNITION_SCHEMA: PolicyConfigSchema["properties"] = {
+    ...ACCOUNT_RECOGNITION_SCHEMA,
     groupDisplayName: {
         type: "string",
-        default: "Emergency Access Accounts",
+        default: DEFAULT_GROUP_DISPLAY_NAME,
         description: "Display name of the emergency group, also when declared outside the EmergencyAccess component.",
     },
 };
+
+/** The emergency group: the component's group, or one with the configured display name. */
+export function emergencyGroup(
+    resources: readonly PolicyResource[],
+    config: Recognition,
+): { urn: string; props: Record<string, any> } | undefined {
+    const displayName = config.groupDisplayName ?? DEFAULT_GROUP_DISPLAY_NAME;
+    return resources
+        .filter((r) => r.type === TYPES.group)
+        .map((r) => ({ urn: r.urn, props: rawProps(r.props) }))
+        .find(({ urn, props }) => isEmergencyChild(urn) || props.displayName === displayName);
+}
+
+/** The raw props of the resource under validation when it is an emergency account, else undefined. */
+export function emergencyUserProps(args: ResourceValidationArgs): Record<string, any> | undefined {
+    if (args.type !== TYPES.user) return undefined;
+    const props = rawProps(args.props);
+    return isEmergencyUser(args.urn, props, args.getConfig<AccountRecognition>()) ? props : undefined;
+}
 
 export { ACCOUNT_COUNT, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES };

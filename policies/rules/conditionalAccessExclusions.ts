@@ -5,20 +5,17 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../common/constants";
 import { accountsNotExcluded, targetsWorkloadIdentitiesOnly } from "../lib/conditionalAccess";
 import {
-    ACCOUNT_RECOGNITION_SCHEMA,
-    GROUP_RECOGNITION_SCHEMA,
+    RECOGNITION_SCHEMA,
     containsUnknown,
     deferUntilKnown,
     emergencyAccounts,
     emergencyGroup,
     rawProps,
     urnName,
-    type AccountRecognition,
+    type Recognition,
 } from "../lib/emergency";
 
-interface Config extends AccountRecognition {
-    readonly groupDisplayName?: string;
-}
+type Config = Recognition;
 
 export const conditionalAccessExclusions: StackValidationPolicy = {
     name: "conditional-access-require-emergency-exclusions",
@@ -28,11 +25,11 @@ export const conditionalAccessExclusions: StackValidationPolicy = {
     remediationSteps:
         "Declare CA policies with EmergencyAccess.excludeFromConditionalAccess(...); exclusions are declared by the component.",
     severity: "critical",
-    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA, ...GROUP_RECOGNITION_SCHEMA } },
+    configSchema: { properties: { ...RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
         const accounts = emergencyAccounts(args.resources, config);
-        const group = emergencyGroup(args.resources, config.groupDisplayName ?? "Emergency Access Accounts");
+        const group = emergencyGroup(args.resources, config);
         const groupId = typeof group?.props.objectId === "string" && !containsUnknown(group.props.objectId) ? group.props.objectId : undefined;
         const ids = accounts.flatMap((a) => (a.objectId ? [a.objectId] : []));
         let deferred = accounts.length !== ids.length;

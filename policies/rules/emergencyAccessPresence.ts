@@ -9,18 +9,16 @@ import {
     TYPES,
 } from "../../common/constants";
 import {
-    ACCOUNT_RECOGNITION_SCHEMA,
-    GROUP_RECOGNITION_SCHEMA,
+    RECOGNITION_SCHEMA,
     emergencyAccounts,
     emergencyGroup,
     isEmergencyChild,
     rawProps,
-    type AccountRecognition,
+    type Recognition,
 } from "../lib/emergency";
 import { findRule } from "../lib/monitoring";
 
-interface Config extends AccountRecognition {
-    readonly groupDisplayName?: string;
+interface Config extends Recognition {
     readonly minimumAccounts?: number;
     readonly requireDirectAlerts?: boolean;
 }
@@ -35,8 +33,7 @@ export const emergencyAccessPresence: StackValidationPolicy = {
     severity: "critical",
     configSchema: {
         properties: {
-            ...ACCOUNT_RECOGNITION_SCHEMA,
-            ...GROUP_RECOGNITION_SCHEMA,
+            ...RECOGNITION_SCHEMA,
             minimumAccounts: { type: "integer", minimum: ACCOUNT_COUNT.min, default: ACCOUNT_COUNT.min },
             requireDirectAlerts: {
                 type: "boolean",
@@ -57,7 +54,7 @@ export const emergencyAccessPresence: StackValidationPolicy = {
             (r) => r.type === TYPES.directoryRole && rawProps(r.props).templateId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
         );
         if (!role) missing.push("the Global Administrator directory role");
-        if (!emergencyGroup(args.resources, config.groupDisplayName ?? "Emergency Access Accounts")) missing.push("the emergency group");
+        if (!emergencyGroup(args.resources, config)) missing.push("the emergency group");
         if (!findRule(args.resources, "sign-in")) missing.push("the Sentinel sign-in rule");
         if (!findRule(args.resources, "change")) missing.push("the Sentinel change rule");
         if (config.requireDirectAlerts ?? true) {

@@ -1,14 +1,8 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance; CISA ScubaGear MS.AAD.7.3v1
 // (privileged accounts cloud-only). An account synchronised from on-premises falls with on-premises.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, isInitialDomain } from "../../common/constants";
-import {
-    ACCOUNT_RECOGNITION_SCHEMA,
-    isEmergencyUser,
-    isUnknown,
-    rawProps,
-    type AccountRecognition,
-} from "../lib/emergency";
+import { isInitialDomain } from "../../common/constants";
+import { ACCOUNT_RECOGNITION_SCHEMA, emergencyUserProps, isUnknown } from "../lib/emergency";
 
 export const emergencyAccountCloudOnly: ResourceValidationPolicy = {
     name: "emergency-account-require-cloud-only",
@@ -19,8 +13,8 @@ export const emergencyAccountCloudOnly: ResourceValidationPolicy = {
     severity: "critical",
     configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
     validateResource: (args, reportViolation) => {
-        const props = rawProps(args.props);
-        if (args.type !== TYPES.user || !isEmergencyUser(args.urn, props, args.getConfig<AccountRecognition>())) return;
+        const props = emergencyUserProps(args);
+        if (!props) return;
         const upn = props.userPrincipalName;
         if (typeof upn === "string" && !isUnknown(upn) && !isInitialDomain(upn.split("@")[1] ?? "")) {
             reportViolation(`${upn} is not on a *.onmicrosoft.com domain; a custom domain can be federated.`);

@@ -1,8 +1,7 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance.
 // A disabled emergency account fails exactly when it is needed, and nobody notices until then.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../common/constants";
-import { ACCOUNT_RECOGNITION_SCHEMA, isEmergencyUser, rawProps, type AccountRecognition } from "../lib/emergency";
+import { ACCOUNT_RECOGNITION_SCHEMA, emergencyUserProps } from "../lib/emergency";
 
 export const emergencyAccountEnabled: ResourceValidationPolicy = {
     name: "emergency-account-require-enabled",
@@ -11,8 +10,8 @@ export const emergencyAccountEnabled: ResourceValidationPolicy = {
     severity: "critical",
     configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
     validateResource: (args, reportViolation) => {
-        const props = rawProps(args.props);
-        if (args.type !== TYPES.user || !isEmergencyUser(args.urn, props, args.getConfig<AccountRecognition>())) return;
+        const props = emergencyUserProps(args);
+        if (!props) return;
         // The provider defaults accountEnabled to true; only an explicit false disables the account.
         if (props.accountEnabled === false) {
             reportViolation(`${props.userPrincipalName} is disabled (accountEnabled: false); emergency accounts must stay enabled.`);

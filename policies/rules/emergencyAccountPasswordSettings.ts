@@ -1,8 +1,7 @@
 // Severity: high. Frameworks: Microsoft emergency access guidance (password never expires; the account
 // must work first time from a sealed envelope).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../common/constants";
-import { ACCOUNT_RECOGNITION_SCHEMA, isEmergencyUser, rawProps, type AccountRecognition } from "../lib/emergency";
+import { ACCOUNT_RECOGNITION_SCHEMA, emergencyUserProps } from "../lib/emergency";
 
 export const emergencyAccountPasswordSettings: ResourceValidationPolicy = {
     name: "emergency-account-disallow-password-expiry",
@@ -13,8 +12,8 @@ export const emergencyAccountPasswordSettings: ResourceValidationPolicy = {
     severity: "high",
     configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
     validateResource: (args, reportViolation) => {
-        const props = rawProps(args.props);
-        if (args.type !== TYPES.user || !isEmergencyUser(args.urn, props, args.getConfig<AccountRecognition>())) return;
+        const props = emergencyUserProps(args);
+        if (!props) return;
         const upn = props.userPrincipalName;
         if (props.disablePasswordExpiration !== true) {
             reportViolation(`${upn}: disablePasswordExpiration must be true; an expired password locks the account out.`);

@@ -2,18 +2,15 @@
 // Access exclusions); role-assignable so only Global and Privileged Role Administrators can change it.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import {
-    ACCOUNT_RECOGNITION_SCHEMA,
-    GROUP_RECOGNITION_SCHEMA,
+    RECOGNITION_SCHEMA,
     containsUnknown,
     deferUntilKnown,
     emergencyAccounts,
     emergencyGroup,
-    type AccountRecognition,
+    type Recognition,
 } from "../lib/emergency";
 
-interface Config extends AccountRecognition {
-    readonly groupDisplayName?: string;
-}
+type Config = Recognition;
 
 export const emergencyGroupMembership: StackValidationPolicy = {
     name: "emergency-group-require-every-account",
@@ -22,10 +19,10 @@ export const emergencyGroupMembership: StackValidationPolicy = {
         "can change its members) and holds every emergency account, so excluding the group excludes them all.",
     remediationSteps: "Keep the EmergencyAccess group as declared: securityEnabled, assignableToRole, every account a member.",
     severity: "high",
-    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA, ...GROUP_RECOGNITION_SCHEMA } },
+    configSchema: { properties: { ...RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
-        const group = emergencyGroup(args.resources, config.groupDisplayName ?? "Emergency Access Accounts");
+        const group = emergencyGroup(args.resources, config);
         // A missing group is reported by emergency-access-require-presence.
         if (!group) return;
         const name = group.urn.split("::").pop();

@@ -3,19 +3,16 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { queryReferencesAccount } from "../../common/queries";
 import {
-    ACCOUNT_RECOGNITION_SCHEMA,
-    GROUP_RECOGNITION_SCHEMA,
+    RECOGNITION_SCHEMA,
     deferUntilKnown,
     emergencyAccounts,
     emergencyGroup,
     isUnknown,
-    type AccountRecognition,
+    type Recognition,
 } from "../lib/emergency";
 import { findRule } from "../lib/monitoring";
 
-interface Config extends AccountRecognition {
-    readonly groupDisplayName?: string;
-}
+type Config = Recognition;
 
 export const monitoringCoverage: StackValidationPolicy = {
     name: "emergency-monitoring-require-coverage",
@@ -24,7 +21,7 @@ export const monitoringCoverage: StackValidationPolicy = {
         "names every account and the emergency group, so no account can be used or changed unseen.",
     remediationSteps: "Keep the rules built by EmergencyAccess from the accounts' ids.",
     severity: "critical",
-    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA, ...GROUP_RECOGNITION_SCHEMA } },
+    configSchema: { properties: { ...RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
         const accounts = emergencyAccounts(args.resources, config);
@@ -32,7 +29,7 @@ export const monitoringCoverage: StackValidationPolicy = {
         const change = findRule(args.resources, "change");
         // Missing rules are reported by emergency-access-require-presence.
         if (change && change.props.enabled !== true) reportViolation("the change rule is disabled.");
-        const group = emergencyGroup(args.resources, config.groupDisplayName ?? "Emergency Access Accounts");
+        const group = emergencyGroup(args.resources, config);
         const queries = [signIn && { rule: "sign-in", query: signIn.props.query }, change && { rule: "change", query: change.props.query }];
         let deferred = accounts.some((a) => !a.objectId);
         for (const entry of queries) {
