@@ -4,7 +4,7 @@
 //
 // Everything here runs inside a Pulumi dynamic provider, whose functions Pulumi serializes by value: keep the
 // code free of module-level state and of Node built-in imports (only node_modules packages are re-required).
-import { DefaultAzureCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from "@azure/identity";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import {
     AuthenticationHandler,
     Client,
@@ -252,7 +252,10 @@ export function cachingCredential(credential?: TokenCredential): TokenCredential
         async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
             const key = ([] as string[]).concat(scopes).join(" ");
             if (cached?.scopes === key && isFresh(cached.token, Date.now())) return cached.token;
-            source ??= new DefaultAzureCredential();
+            // Required here, not at the top: @azure/identity is the heaviest module of the program's start-up,
+            // and neither the offline plan nor the tests ever ask for a real token.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            source ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
             const token = await source.getToken(scopes, options);
             cached = token ? { scopes: key, token } : undefined;
             return token;
