@@ -34,6 +34,14 @@ export const PASSWORD_MIN_PER_CLASS = 2;
  */
 export const PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?";
 
+/** Microsoft Graph endpoints: the global one (the default) first, then the national clouds. */
+export const GRAPH_ENDPOINTS = [
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+] as const;
+
 /** Suffix every emergency account's domain must carry: cloud-only accounts live on the initial domain. */
 export const INITIAL_DOMAIN_SUFFIX = ".onmicrosoft.com";
 

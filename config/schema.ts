@@ -4,6 +4,7 @@ import { z } from "zod";
 import { isoDurationMinutes } from "../common/queries";
 import {
     ACCOUNT_COUNT,
+    GRAPH_ENDPOINTS,
     INITIAL_DOMAIN_SUFFIX,
     PASSWORD_LENGTH,
     PROJECT_NAME,
@@ -34,14 +35,6 @@ const fromJsonString = (value: unknown) => {
         return value;
     }
 };
-
-/** National-cloud Microsoft Graph endpoints, commercial first. */
-export const GRAPH_ENDPOINTS = [
-    "https://graph.microsoft.com",
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-] as const;
 
 const guid = (what: string) =>
     z
@@ -85,6 +78,7 @@ interface KeySpec {
     readonly type: PulumiConfigType;
     /** The default applied when the key is unset; `undefined` means required or optional without default. */
     readonly default?: unknown;
+    /** True for a key the stack must set: Pulumi.yaml declares it without a default, the README says "required". */
     readonly required?: boolean;
     readonly schema: z.ZodType;
 }

@@ -2,7 +2,6 @@
 // display values only, so no secret can reach them.
 import { TYPES } from "../common/constants";
 import type { ProgramRun } from "./runProgram";
-import type { RecordedResource } from "./recordingMonitor";
 import { toDisplayValue } from "./serialized";
 
 export interface PlanViolation {
@@ -163,4 +162,3 @@ export function renderTable(plan: PlanResult): string {
     return out.join("\n");
 }
 
-export type { RecordedResource };

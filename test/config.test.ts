@@ -288,6 +288,7 @@ describe("Pulumi.yaml and the README agree with the schema", () => {
         for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
             const row = readme.split("\n").find((line) => line.startsWith(`| \`${key}\``));
             assert.ok(row, `README has no row for ${key}`);
+            if ("required" in spec && spec.required) assert.match(row, /\| required \|/, `${key} is required`);
             if ("default" in spec && spec.default !== "") {
                 assert.ok(row.includes(`\`${JSON.stringify(spec.default).replace(/^"|"$/g, "")}\``), `${key} default`);
             }

@@ -4,6 +4,7 @@
 //
 // Everything here runs inside a Pulumi dynamic provider, whose functions Pulumi serializes by value: keep the
 // code free of module-level state and of Node built-in imports (only node_modules packages are re-required).
+import { GRAPH_ENDPOINTS } from "../../common/constants";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import {
     AuthenticationHandler,
@@ -17,17 +18,13 @@ import {
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 
 /** The global Microsoft Graph endpoint, used when none is configured. */
-export const DEFAULT_GRAPH_ENDPOINT = "https://graph.microsoft.com";
+export const DEFAULT_GRAPH_ENDPOINT = GRAPH_ENDPOINTS[0];
 
 /** The Graph API version every request uses. Conditional Access policies are stable in v1.0. */
 export const GRAPH_API_VERSION = "v1.0";
 
 /** Microsoft Graph endpoints of the national clouds, for reference in messages and docs. */
-export const NATIONAL_CLOUD_GRAPH_ENDPOINTS = [
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-] as const;
+export const NATIONAL_CLOUD_GRAPH_ENDPOINTS = GRAPH_ENDPOINTS.slice(1);
 
 /** Host names on which plain http is accepted: the request never leaves the machine. */
 const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"];

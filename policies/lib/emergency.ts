@@ -1,12 +1,7 @@
 // What every policy needs: telling emergency resources apart, reading props without tripping over
 // preview's unknown values, and the shared config parameters. Imports nothing of the program.
 import type { PolicyConfigSchema, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import {
-    ACCOUNT_COUNT,
-    EMERGENCY_ACCESS_TYPE,
-    GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
-    TYPES,
-} from "../../common/constants";
+import { EMERGENCY_ACCESS_TYPE, TYPES } from "../../common/constants";
 
 // @pulumi/policy reports an UnknownValueError thrown by a policy as an advisory "can't run during
 // preview". The class is internal (its typings export nothing), so it is required untyped; the server
@@ -166,4 +161,3 @@ export function emergencyUserProps(args: ResourceValidationArgs): Record<string,
     return isEmergencyUser(args.urn, props, args.getConfig<AccountRecognition>()) ? props : undefined;
 }
 
-export { ACCOUNT_COUNT, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES };
