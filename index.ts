@@ -2,11 +2,13 @@
 // accounts must be excluded from, build the component and export its outputs. Config is validated
 // before anything is read from the tenant or declared, so a bad value changes nothing.
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_OUTPUTS } from "./common/constants";
-import { EmergencyAccess } from "./components";
-import { listConditionalAccessPolicies } from "./components/conditionalAccess/discovery";
-import { createGraphClient } from "./components/conditionalAccess/graphClient";
-import { conditionalAccessScope, loadStackConfig, type ProgramOptions } from "./config";
+import { EmergencyAccess } from "./components/emergencyAccess";
+import { loadStackConfig } from "./config";
+import { createGraphClient } from "./graph/client";
+import { listConditionalAccessPolicies } from "./graph/conditionalAccess";
+import { STACK_OUTPUTS } from "./policies/contract/constants";
+import { conditionalAccessScope } from "./program/exclusionPlan";
+import type { ProgramOptions } from "./program/options";
 
 export = async (options: ProgramOptions = {}) => {
     const config = loadStackConfig();

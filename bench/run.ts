@@ -7,9 +7,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readPolicySnapshot } from "../components/conditionalAccess/discovery";
-import type { ConditionalAccessPolicy } from "../components/conditionalAccess/policies";
-import { classifyPolicy } from "../components/conditionalAccess/policies";
+import { readPolicySnapshot } from "../plan/snapshot";
+import { classifyPolicy, type ConditionalAccessPolicy } from "../policies/contract/conditionalAccess";
 import { PolicyPackProcess, evaluatePolicies } from "../plan/policyPack";
 import { runProgram } from "../plan/runProgram";
 
@@ -100,7 +99,7 @@ async function repeat(command: string, args: string[]): Promise<Omit<Sample, "co
 /** A snapshot of `size` user-scoped policies in Graph's format, built from the fixture's policies. */
 function writeSnapshot(dir: string, size: number): string {
     const templates = readPolicySnapshot(path.join(ROOT, "test", "fixtures", "ca-policies.json")).filter(
-        (p) => classifyPolicy(p).target,
+        (p) => classifyPolicy(p.conditions).userScoped,
     );
     const value: ConditionalAccessPolicy[] = Array.from({ length: size }, (_, i) => {
         const hex = createHash("sha256").update(`bench-policy-${i}`).digest("hex");

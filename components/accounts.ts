@@ -6,7 +6,7 @@ import {
     PASSWORD_MIN_PER_CLASS,
     PASSWORD_SPECIAL_CHARACTERS,
     emergencyUserPrincipalName,
-} from "../common/constants";
+} from "../policies/contract/constants";
 
 /** Settings the accounts are built from, already validated and defaulted by the component. */
 export interface AccountSettings {

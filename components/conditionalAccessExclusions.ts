@@ -1,9 +1,30 @@
-// One ConditionalAccessExclusion per targeted policy, and the helper that merges the emergency ids into
-// Conditional Access policies declared in the same program.
+// The component's Conditional Access concern: one ConditionalAccessExclusion per targeted policy of the
+// tenant, and the helper that merges the emergency ids into Conditional Access policies declared in the same
+// program. Both add ids through the one Conditional Access model (policies/contract/conditionalAccess.ts).
 import type * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { ConditionalAccessExclusion } from "./conditionalAccess/exclusionProvider";
-import type { ExclusionTarget } from "./conditionalAccess/discovery";
+import { AZUREAD_SPELLING, withEmergencyExclusions } from "../policies/contract/conditionalAccess";
+import { ConditionalAccessExclusion } from "./conditionalAccessExclusion";
+
+/** A policy that gets the emergency exclusions. */
+export interface ExclusionTarget {
+    /** Id of the Conditional Access policy. */
+    readonly policyId: string;
+    /** Its display name, for people reading the plan. */
+    readonly displayName: string;
+    /** Its state: enabled, disabled or enabledForReportingButNotEnforced. */
+    readonly state: string;
+}
+
+/** A policy left without the exclusions, and why. */
+export interface SkippedPolicy {
+    /** Id of the Conditional Access policy. */
+    readonly policyId: string;
+    /** Its display name. */
+    readonly displayName: string;
+    /** Why it is left out: a reason from config, or from the Conditional Access model. */
+    readonly reason: string;
+}
 
 export function declareConditionalAccessExclusions(
     name: string,
@@ -26,12 +47,6 @@ export function declareConditionalAccessExclusions(
     );
 }
 
-function withIds(existing: readonly string[] | undefined, ids: readonly string[]): string[] {
-    const list = [...(existing ?? [])];
-    for (const id of ids) if (!list.includes(id)) list.push(id);
-    return list;
-}
-
 /**
  * The policy's args with every emergency user id and the group id added to
  * `conditions.users.excludedUsers` / `excludedGroups`; everything else as given.
@@ -45,11 +60,7 @@ export function excludeFromConditionalAccess(
         .all([args.conditions, userIds, groupId])
         .apply(([given, ids, group]) => ({
             ...given,
-            users: {
-                ...given.users,
-                excludedUsers: withIds(given.users?.excludedUsers, ids),
-                excludedGroups: withIds(given.users?.excludedGroups, [group]),
-            },
+            users: withEmergencyExclusions(given.users, { userIds: ids, groupIds: [group] }, AZUREAD_SPELLING),
         }));
     return { ...args, conditions };
 }

@@ -1,37 +1,38 @@
-// The EmergencyAccess component: composes the accounts, their passwords, Global Administrator and the
-// protected group. It reads no config and calls no network; index.ts does both and passes the results in.
+// The EmergencyAccess component. It composes one file per concern: the accounts and their passwords
+// (accounts.ts), permanent Global Administrator (globalAdministrator.ts), the protected group
+// (emergencyGroup.ts), the exclusion from every Conditional Access policy (conditionalAccessExclusions.ts),
+// the Sentinel sign-in and change rules (sentinelRules.ts), and the direct alerts with their action group
+// (signInAlert.ts). It reads no config and calls no network; index.ts does both and passes the results in.
 import type * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    ACCOUNT_COUNT,
-    EMERGENCY_ACCESS_TYPE,
-    PASSWORD_LENGTH,
-    isInitialDomain,
-} from "../common/constants";
+import { DEFAULTS, EMERGENCY_ACCESS_TYPE, LIMITS, isInitialDomain } from "../policies/contract/constants";
+import { queryWindow } from "../policies/contract/queries";
 import { declareEmergencyAccounts, type AccountSettings } from "./accounts";
-import { DEFAULT_GROUP_DISPLAY_NAME, declareEmergencyGroup } from "./emergencyGroup";
-import type { ExclusionTarget, SkippedPolicy } from "./conditionalAccess/discovery";
-import { DEFAULT_GRAPH_ENDPOINT } from "./conditionalAccess/graphClient";
-import { declareConditionalAccessExclusions, excludeFromConditionalAccess } from "./conditionalAccessExclusions";
+import {
+    declareConditionalAccessExclusions,
+    excludeFromConditionalAccess,
+    type ExclusionTarget,
+    type SkippedPolicy,
+} from "./conditionalAccessExclusions";
+import { declareEmergencyGroup } from "./emergencyGroup";
 import { declareGlobalAdministrator } from "./globalAdministrator";
 import { declareSentinelRules } from "./sentinelRules";
 import { declareSignInAlert, type AlertReceivers } from "./signInAlert";
-import { DEFAULT_QUERY_FREQUENCY, queryWindow } from "../common/queries";
 
 export interface EmergencyAccessArgs {
     /** Required. The tenant's initial domain (`<tenant>.onmicrosoft.com`); the accounts live on it, cloud-only. */
     readonly tenantDomain: string;
-    /** Optional. Number of emergency accounts, 2 to 4. Defaults to 2. */
+    /** Optional. Number of emergency accounts, within LIMITS.accountCount. Defaults to DEFAULTS.accountCount. */
     readonly accountCount?: number;
-    /** Optional. User names are `<accountPrefix>-<n>@<tenantDomain>`. Defaults to `breakglass`. */
+    /** Optional. User names are `<accountPrefix>-<n>@<tenantDomain>`. Defaults to DEFAULTS.accountPrefix. */
     readonly accountPrefix?: string;
-    /** Optional. Length of each generated password, 24 to 256. Defaults to 32. */
+    /** Optional. Length of each generated password, within LIMITS.passwordLength. Defaults to DEFAULTS.passwordLength. */
     readonly passwordLength?: number;
-    /** Optional. Any label; changing it rotates every password on the next `pulumi up`. Defaults to `initial`. */
+    /** Optional. Any label; changing it rotates every password on the next `pulumi up`. Defaults to DEFAULTS.passwordRotation. */
     readonly passwordRotation?: string;
     /** Optional. ISO 3166-1 alpha-2 usage location of the accounts. Defaults to none. */
     readonly usageLocation?: string;
-    /** Optional. Display name of the protected group. Defaults to `Emergency Access Accounts`. */
+    /** Optional. Display name of the protected group. Defaults to DEFAULTS.groupDisplayName. */
     readonly groupDisplayName?: string;
     /**
      * Optional. The existing Microsoft Sentinel workspace for the sign-in and change rules. Defaults to none:
@@ -41,8 +42,8 @@ export interface EmergencyAccessArgs {
     /** Optional. Direct email/SMS/webhook notification of every sign-in. Requires `sentinel`. Defaults to none. */
     readonly alerts?: AlertReceivers;
     /**
-     * Optional. The tenant's Conditional Access policies that must exclude the accounts (see
-     * components/conditionalAccess/discovery.ts, which lists and narrows them). Defaults to none.
+     * Optional. The tenant's Conditional Access policies that must exclude the accounts (the program lists
+     * them through graph/ and narrows them in program/exclusionPlan.ts). Defaults to none.
      */
     readonly conditionalAccess?: EmergencyAccessConditionalAccessArgs;
 }
@@ -52,7 +53,7 @@ export interface EmergencyAccessConditionalAccessArgs {
     readonly targets: readonly ExclusionTarget[];
     /** Optional. Policies left out on purpose, with the reason; reported as an output. Defaults to none. */
     readonly skipped?: readonly SkippedPolicy[];
-    /** Optional. Microsoft Graph origin. Defaults to https://graph.microsoft.com. */
+    /** Optional. Microsoft Graph origin, one of GRAPH_ENDPOINTS. Defaults to DEFAULTS.graphEndpoint. */
     readonly graphEndpoint?: string;
 }
 
@@ -61,7 +62,7 @@ export interface EmergencyAccessSentinelArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     /** Required. Name of the Log Analytics workspace Sentinel is enabled on. */
     readonly workspaceName: pulumi.Input<string>;
-    /** Optional. How often the rules run, an ISO 8601 duration from PT5M to PT1H. Defaults to PT5M. */
+    /** Optional. How often the rules run, an ISO 8601 duration within LIMITS.queryFrequencyMinutes. Defaults to DEFAULTS.queryFrequency. */
     readonly queryFrequency?: string;
 }
 
@@ -75,26 +76,26 @@ export type ResolvedEmergencyAccessArgs = AccountSettings & { readonly groupDisp
 export function resolveEmergencyAccessArgs(args: EmergencyAccessArgs): ResolvedEmergencyAccessArgs {
     const resolved = {
         tenantDomain: args.tenantDomain,
-        accountCount: args.accountCount ?? ACCOUNT_COUNT.default,
-        accountPrefix: args.accountPrefix ?? "breakglass",
-        passwordLength: args.passwordLength ?? PASSWORD_LENGTH.default,
-        passwordRotation: args.passwordRotation ?? "initial",
+        accountCount: args.accountCount ?? DEFAULTS.accountCount,
+        accountPrefix: args.accountPrefix ?? DEFAULTS.accountPrefix,
+        passwordLength: args.passwordLength ?? DEFAULTS.passwordLength,
+        passwordRotation: args.passwordRotation ?? DEFAULTS.passwordRotation,
         usageLocation: args.usageLocation,
-        groupDisplayName: args.groupDisplayName ?? DEFAULT_GROUP_DISPLAY_NAME,
+        groupDisplayName: args.groupDisplayName ?? DEFAULTS.groupDisplayName,
     };
     const inRange = (n: number, limits: { min: number; max: number }) =>
         Number.isInteger(n) && n >= limits.min && n <= limits.max;
     if (!isInitialDomain(resolved.tenantDomain ?? "")) {
         throw new Error(`EmergencyAccessArgs.tenantDomain must be a *.onmicrosoft.com domain, got "${resolved.tenantDomain}"`);
     }
-    if (!inRange(resolved.accountCount, ACCOUNT_COUNT)) {
+    if (!inRange(resolved.accountCount, LIMITS.accountCount)) {
         throw new Error(
-            `EmergencyAccessArgs.accountCount must be a whole number from ${ACCOUNT_COUNT.min} to ${ACCOUNT_COUNT.max}, got ${resolved.accountCount}`,
+            `EmergencyAccessArgs.accountCount must be a whole number from ${LIMITS.accountCount.min} to ${LIMITS.accountCount.max}, got ${resolved.accountCount}`,
         );
     }
-    if (!inRange(resolved.passwordLength, PASSWORD_LENGTH)) {
+    if (!inRange(resolved.passwordLength, LIMITS.passwordLength)) {
         throw new Error(
-            `EmergencyAccessArgs.passwordLength must be a whole number from ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max}, got ${resolved.passwordLength}`,
+            `EmergencyAccessArgs.passwordLength must be a whole number from ${LIMITS.passwordLength.min} to ${LIMITS.passwordLength.max}, got ${resolved.passwordLength}`,
         );
     }
     if (resolved.passwordRotation.trim() === "") {
@@ -148,7 +149,7 @@ export class EmergencyAccess extends pulumi.ComponentResource {
             conditionalAccess.targets,
             this.accountObjectIds,
             this.groupObjectId,
-            conditionalAccess.graphEndpoint ?? DEFAULT_GRAPH_ENDPOINT,
+            conditionalAccess.graphEndpoint ?? DEFAULTS.graphEndpoint,
             this,
         );
         this.excludedPolicyIds = pulumi.all(exclusions.map((exclusion) => exclusion.policyId));
@@ -158,7 +159,7 @@ export class EmergencyAccess extends pulumi.ComponentResource {
             const workspace = {
                 resourceGroupName: args.sentinel.resourceGroupName,
                 workspaceName: args.sentinel.workspaceName,
-                window: queryWindow(args.sentinel.queryFrequency ?? DEFAULT_QUERY_FREQUENCY),
+                window: queryWindow(args.sentinel.queryFrequency ?? DEFAULTS.queryFrequency),
             };
             const rules = declareSentinelRules(name, workspace, this.accountObjectIds, this.groupObjectId, this);
             this.signInRuleId = rules.signInRule.id;

@@ -2,8 +2,6 @@
 import * as azuread from "@pulumi/azuread";
 import type * as pulumi from "@pulumi/pulumi";
 
-export const DEFAULT_GROUP_DISPLAY_NAME = "Emergency Access Accounts";
-
 export function declareEmergencyGroup(
     name: string,
     displayName: string,

@@ -1,7 +1,7 @@
 // Permanent, active Global Administrator for every emergency account.
 import * as azuread from "@pulumi/azuread";
 import type * as pulumi from "@pulumi/pulumi";
-import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from "../common/constants";
+import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from "../policies/contract/constants";
 
 export interface GlobalAdministratorResources {
     /** The Global Administrator role, activated in the tenant (a no-op where it already is). */

@@ -1,8 +1,8 @@
 // Microsoft Sentinel analytics rules: an incident for every emergency sign-in and every change to the
-// accounts or their group. Queries come from common/queries.ts, shared with the alert and the policy pack.
+// accounts or their group. Queries come from the contract (policies/contract/queries.ts), shared with the alert and the policy pack.
 import * as securityinsights from "@pulumi/azure-native/securityinsights";
 import * as pulumi from "@pulumi/pulumi";
-import { CHANGE_RULE_SUFFIX, SIGN_IN_RULE_SUFFIX } from "../common/constants";
+import { CHANGE_RULE_SUFFIX, SIGN_IN_RULE_SUFFIX } from "../policies/contract/constants";
 import {
     CHANGE_COLUMNS,
     SIGN_IN_COLUMNS,
@@ -10,7 +10,7 @@ import {
     minutesToIsoDuration,
     signInQuery,
     type QueryWindow,
-} from "../common/queries";
+} from "../policies/contract/queries";
 
 /** Where the rules live and how often they run. */
 export interface SentinelSettings {

@@ -4,14 +4,14 @@
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
-import { ACTION_GROUP_SUFFIX, NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX, SIGN_IN_ALERT_SUFFIX } from "../common/constants";
+import { ACTION_GROUP_SUFFIX, NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX, SIGN_IN_ALERT_SUFFIX } from "../policies/contract/constants";
 import {
     SIGN_IN_COLUMNS,
     SIGN_IN_TABLES,
     minutesToIsoDuration,
     signInQuery,
     type SignInTable,
-} from "../common/queries";
+} from "../policies/contract/queries";
 import type { SentinelSettings } from "./sentinelRules";
 
 /** Who is told. At least one receiver. */

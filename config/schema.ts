@@ -1,15 +1,15 @@
 // The stack configuration: one schema, one table of documentation, one error format.
 // Pure: no Pulumi runtime, so every rule and message is tested directly (test/config.test.ts).
 import { z } from "zod";
-import { isoDurationMinutes } from "../common/queries";
 import {
-    ACCOUNT_COUNT,
+    DEFAULTS,
     GRAPH_ENDPOINTS,
     INITIAL_DOMAIN_SUFFIX,
-    PASSWORD_LENGTH,
+    LIMITS,
     PROJECT_NAME,
     isInitialDomain,
-} from "../common/constants";
+} from "../policies/contract/constants";
+import { isoDurationMinutes } from "../policies/contract/queries";
 
 /** Every key lives in the project's namespace: `entra-emergency-access:<key>`. */
 export const CONFIG_NAMESPACE = PROJECT_NAME;
@@ -44,8 +44,13 @@ const guid = (what: string) =>
 /** Sentinel runs scheduled rules at most every 5 minutes; beyond an hour an emergency sign-in is news too late. */
 function isFrequencyInRange(value: string): boolean {
     const minutes = isoDurationMinutes(value);
-    return minutes !== undefined && minutes >= 5 && minutes <= 60;
+    const { min, max } = LIMITS.queryFrequencyMinutes;
+    return minutes !== undefined && minutes >= min && minutes <= max;
 }
+
+/** A frequency limit in minutes as the ISO 8601 duration people write (PT5M, PT1H). */
+const frequencyText = (minutes: number) => (minutes % 60 === 0 ? `PT${minutes / 60}H` : `PT${minutes}M`);
+const FREQUENCY_RANGE = `from ${frequencyText(LIMITS.queryFrequencyMinutes.min)} to ${frequencyText(LIMITS.queryFrequencyMinutes.max)}`;
 
 const wholeNumber = (min: number, max: number) =>
     z.preprocess(
@@ -101,42 +106,44 @@ export const CONFIG_KEYS = {
     },
     accountCount: {
         description: "How many emergency accounts to keep. Microsoft recommends two or more.",
-        accepted: `a whole number from ${ACCOUNT_COUNT.min} to ${ACCOUNT_COUNT.max}`,
+        accepted: `a whole number from ${LIMITS.accountCount.min} to ${LIMITS.accountCount.max}`,
         type: "integer",
-        default: ACCOUNT_COUNT.default,
-        schema: wholeNumber(ACCOUNT_COUNT.min, ACCOUNT_COUNT.max).default(ACCOUNT_COUNT.default),
+        default: DEFAULTS.accountCount,
+        schema: wholeNumber(LIMITS.accountCount.min, LIMITS.accountCount.max).default(DEFAULTS.accountCount),
     },
     accountPrefix: {
         description: "Start of each account's user name: `<accountPrefix>-<n>@<tenantDomain>`.",
         accepted: "2 to 48 lower-case letters, digits, '.', '_' or '-', starting with a letter",
         type: "string",
-        default: "breakglass",
+        default: DEFAULTS.accountPrefix,
         schema: z
             .string({ error: "must be a string" })
             .regex(/^[a-z][a-z0-9._-]{0,46}[a-z0-9]$/, { error: "is not a valid user name prefix" })
-            .default("breakglass"),
+            .default(DEFAULTS.accountPrefix),
     },
     passwordLength: {
         description: "Length of each generated password.",
-        accepted: `a whole number from ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max}`,
+        accepted: `a whole number from ${LIMITS.passwordLength.min} to ${LIMITS.passwordLength.max}`,
         type: "integer",
-        default: PASSWORD_LENGTH.default,
-        schema: wholeNumber(PASSWORD_LENGTH.min, PASSWORD_LENGTH.max).default(PASSWORD_LENGTH.default),
+        default: DEFAULTS.passwordLength,
+        schema: wholeNumber(LIMITS.passwordLength.min, LIMITS.passwordLength.max).default(DEFAULTS.passwordLength),
     },
     passwordRotation: {
         description:
             "Any label; changing it generates new passwords for every account on the next `pulumi up` (rotate after each test).",
-        accepted: "a non-empty label of at most 64 characters, such as 2026-Q4",
+        accepted: `a non-empty label of at most ${LIMITS.passwordRotation.maxLength} characters, such as 2026-Q4`,
         type: "string",
-        default: "initial",
+        default: DEFAULTS.passwordRotation,
         schema: z.preprocess(
             (value) => (typeof value === "number" ? String(value) : value),
             z
                 .string({ error: "must be a string" })
                 .trim()
                 .min(1, { error: "must not be empty" })
-                .max(64, { error: "must be at most 64 characters" })
-                .default("initial"),
+                .max(LIMITS.passwordRotation.maxLength, {
+                    error: `must be at most ${LIMITS.passwordRotation.maxLength} characters`,
+                })
+                .default(DEFAULTS.passwordRotation),
         ),
     },
     usageLocation: {
@@ -162,7 +169,7 @@ export const CONFIG_KEYS = {
             'an object {excludeFrom: "all" or a list of policy ids, skip: [{policyId, reason}], graphEndpoint}; ' +
             "every skip needs a reason",
         type: "object",
-        default: { excludeFrom: "all", skip: [] },
+        default: { excludeFrom: DEFAULTS.excludeFrom, skip: [] },
         schema: z.preprocess(
             fromJsonString,
             z
@@ -171,7 +178,7 @@ export const CONFIG_KEYS = {
                         .union([z.literal("all"), z.array(guid("a policy id")).min(1, { error: "must not be empty" })], {
                             error: 'must be "all" or a list of policy ids',
                         })
-                        .default("all"),
+                        .default(DEFAULTS.excludeFrom),
                     skip: z
                         .array(
                             z.strictObject({
@@ -186,9 +193,9 @@ export const CONFIG_KEYS = {
                         .default([]),
                     graphEndpoint: z
                         .enum(GRAPH_ENDPOINTS, { error: `must be one of ${GRAPH_ENDPOINTS.join(", ")}` })
-                        .default(GRAPH_ENDPOINTS[0]),
+                        .default(DEFAULTS.graphEndpoint),
                 }, { error: "must be an object" })
-                .default({ excludeFrom: "all", skip: [], graphEndpoint: GRAPH_ENDPOINTS[0] }),
+                .default({ excludeFrom: DEFAULTS.excludeFrom, skip: [], graphEndpoint: DEFAULTS.graphEndpoint }),
         ),
     },
     sentinel: {
@@ -196,7 +203,8 @@ export const CONFIG_KEYS = {
             "The existing Log Analytics workspace with Microsoft Sentinel that receives the Entra sign-in, non-interactive " +
             "sign-in and audit logs. Unset: no rule is declared (and the policy pack reports it).",
         accepted:
-            "an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration from PT5M to PT1H",
+            `an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration ${FREQUENCY_RANGE} ` +
+            `(default ${DEFAULTS.queryFrequency})`,
         type: "object",
         schema: z.preprocess(
             fromJsonString,
@@ -213,11 +221,11 @@ export const CONFIG_KEYS = {
                             error: "must be 4 to 63 letters, digits or '-', starting and ending with a letter or digit",
                         }),
                     queryFrequency: z
-                        .string({ error: "must be an ISO 8601 duration such as PT5M" })
+                        .string({ error: `must be an ISO 8601 duration such as ${DEFAULTS.queryFrequency}` })
                         .refine((value) => isFrequencyInRange(value), {
-                            error: "must be an ISO 8601 duration from PT5M to PT1H",
+                            error: `must be an ISO 8601 duration ${FREQUENCY_RANGE}`,
                         })
-                        .default("PT5M"),
+                        .default(DEFAULTS.queryFrequency),
                 }, { error: "must be an object" })
                 .optional(),
         ),

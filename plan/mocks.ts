@@ -3,7 +3,7 @@
 // call nobody expected, so a new provider function fails loudly instead of returning nothing.
 import { createHash, randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { TYPES } from "../common/constants";
+import { TYPES } from "../policies/contract/constants";
 
 /** A stable GUID derived from a string, formatted like the object ids Entra ID returns. */
 export function deterministicGuid(seed: string): string {

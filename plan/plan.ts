@@ -1,14 +1,14 @@
 // The offline plan, as a function: run the program under the mock runtime, feed what it declared to
 // the real policy pack over the Analyzer protocol, and build the result the CLI prints.
 import * as path from "node:path";
-import { readPolicySnapshot } from "../components/conditionalAccess/discovery";
+import { readPolicySnapshot } from "./snapshot";
 import type { StartedPack } from "./packProcess";
 import { UsageError } from "./project";
 import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, type PolicyConfigFile } from "./policyPack";
 import { buildPlanResult, type PlanResult } from "./render";
 import { runProgram, type ProgramRun } from "./runProgram";
 import { toPlainValue } from "./serialized";
-import { STACK_OUTPUTS, TYPES } from "../common/constants";
+import { STACK_OUTPUTS, TYPES } from "../policies/contract/constants";
 
 export interface PlanOptions {
     /** Folder with Pulumi.yaml and the stack files. */

@@ -10,7 +10,7 @@ import type { Empty as EmptyType } from "google-protobuf/google/protobuf/empty_p
 import type { Struct as StructType } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
-import { TYPES } from "../common/constants";
+import { TYPES } from "../policies/contract/constants";
 import { POLICY_PACK_DIR, startPolicyPack, type StartedPack } from "./packProcess";
 import { UsageError } from "./project";
 import type { RecordedResource } from "./recordingMonitor";

@@ -1,6 +1,6 @@
 // The plan's two outputs: a table for people and one JSON object for tools. Both are built from
 // display values only, so no secret can reach them.
-import { TYPES } from "../common/constants";
+import { TYPES } from "../policies/contract/constants";
 import type { ProgramRun } from "./runProgram";
 import { toDisplayValue } from "./serialized";
 

@@ -2,7 +2,7 @@
 // No network and no credentials: resource registrations go to a RecordingMonitor, answered by the mocks.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ProgramOptions } from "../config";
+import type { ProgramOptions } from "../program/options";
 import { EmergencyAccessMocks } from "./mocks";
 import { readProject, readStackConfig } from "./project";
 import { installRecordingMonitor, type RecordedResource } from "./recordingMonitor";

@@ -1,7 +1,7 @@
 // The policy pack: `pulumi preview --policy-pack policies` and `npm run plan` serve it. Every policy is
 // mandatory unless a policy config file says otherwise.
 import { PolicyPack } from "@pulumi/policy";
-import { warmUpKqlValidator } from "../common/kql/validator";
+import { warmUpKqlValidator } from "./contract/kql/validator";
 import { POLICY_PACK_NAME, policies } from "./policies";
 
 new PolicyPack(POLICY_PACK_NAME, { enforcementLevel: "mandatory", policies });

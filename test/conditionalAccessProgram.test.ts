@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_OUTPUTS, TYPES } from "../common/constants";
+import { STACK_OUTPUTS, TYPES } from "../policies/contract/constants";
 import { readPolicySnapshot } from "../components/conditionalAccess/discovery";
 import { CONDITIONAL_ACCESS_EXCLUSION_TYPE } from "../components/conditionalAccess/exclusionProvider";
 import type { ConditionalAccessPolicy } from "../components/conditionalAccess/policies";

@@ -6,7 +6,7 @@ import * as azuread from "@pulumi/azuread";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as securityinsights from "@pulumi/azure-native/securityinsights";
 import * as random from "@pulumi/random";
-import { TYPES } from "../common/constants";
+import { TYPES } from "../policies/contract/constants";
 import { CONDITIONAL_ACCESS_EXCLUSION_TYPE } from "../components/conditionalAccess/exclusionProvider";
 
 const CLASSES: Array<[keyof typeof TYPES, unknown]> = [

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { STACK_OUTPUTS } from "../common/constants";
+import { STACK_OUTPUTS } from "../policies/contract/constants";
 import { policies } from "../policies/policies";
 import { PROJECT_DIR } from "./helpers/program";
 

@@ -9,7 +9,7 @@ import {
     PASSWORD_SPECIAL_CHARACTERS,
     STACK_OUTPUTS,
     TYPES,
-} from "../common/constants";
+} from "../policies/contract/constants";
 import { resolveEmergencyAccessArgs } from "../components";
 import { ConfigError } from "../config/schema";
 import type { ProgramRun } from "../plan/runProgram";

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { KqlValidationError, assertValidKql, validateKql, type KqlDiagnostic } from "../common/kql/validator";
-import { SIGN_IN_TABLES, changeQuery, queryWindow, signInQuery, type SignInTable } from "../common/queries";
+import { KqlValidationError, assertValidKql, validateKql, type KqlDiagnostic } from "../policies/contract/kql/validator";
+import { SIGN_IN_TABLES, changeQuery, queryWindow, signInQuery, type SignInTable } from "../policies/contract/queries";
 import { ACCOUNTS, GROUP } from "./helpers/ids";
 
 /** Whether any file of the Kusto package is loaded, or its global defined. */
@@ -50,7 +50,7 @@ describe("loading", () => {
             if (file.includes("@kusto") || file.endsWith(path.join("common", "kql", "validator.ts"))) delete require.cache[file];
         }
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const fresh = require("../common/kql/validator") as typeof import("../common/kql/validator");
+        const fresh = require("../policies/contract/kql/validator") as typeof import("../common/kql/validator");
         assert.deepEqual(fresh.validateKql("SigninLogs | take 1"), []);
     });
 });

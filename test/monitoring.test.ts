@@ -2,7 +2,7 @@
 // the mock runtime, for 2 and for 4 accounts: every property the monitoring issue names.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { TYPES } from "../common/constants";
+import { TYPES } from "../policies/contract/constants";
 import {
     CHANGE_COLUMNS,
     SIGN_IN_COLUMNS,
@@ -11,8 +11,8 @@ import {
     queryHidesFailedSignIns,
     queryWindow,
     signInQuery,
-} from "../common/queries";
-import { validateKql } from "../common/kql/validator";
+} from "../policies/contract/queries";
+import { validateKql } from "../policies/contract/kql/validator";
 import type { ProgramRun } from "../plan/runProgram";
 import { isSerializedSecret } from "../plan/serialized";
 import { ofType, plain, runProd } from "./helpers/program";

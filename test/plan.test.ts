@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { STACK_OUTPUTS, TYPES } from "../common/constants";
+import { STACK_OUTPUTS, TYPES } from "../policies/contract/constants";
 import { buildPlanResult, renderTable } from "../plan/render";
 import { SECRET_PLACEHOLDER } from "../plan/serialized";
 import { PROJECT_DIR, ofType, plain, runProd } from "./helpers/program";

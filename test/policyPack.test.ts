@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../common/constants";
+import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../policies/contract/constants";
 import { readPolicySnapshot } from "../components/conditionalAccess/discovery";
 import { policies } from "../policies/policies";
 import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, type PackInfo } from "../plan/policyPack";

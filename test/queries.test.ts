@@ -22,7 +22,7 @@ import {
     queryWindow,
     signInQuery,
     type QueryWindow,
-} from "../common/queries";
+} from "../policies/contract/queries";
 import { ACCOUNTS, GROUP } from "./helpers/ids";
 
 const OTHER = "e902893a-9d22-3c7e-a7b8-d6e313b71d9f";

@@ -1,7 +1,7 @@
 // What every policy needs: telling emergency resources apart, reading props without tripping over
 // preview's unknown values, and the shared config parameters. Imports nothing of the program.
 import type { PolicyConfigSchema, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import { EMERGENCY_ACCESS_TYPE, TYPES } from "../../common/constants";
+import { DEFAULTS, EMERGENCY_ACCESS_TYPE, TYPES, UNKNOWN_VALUE } from "../contract/constants";
 
 // @pulumi/policy reports an UnknownValueError thrown by a policy as an advisory "can't run during
 // preview". The class is internal (its typings export nothing), so it is required untyped; the server
@@ -14,7 +14,7 @@ const { UnknownValueError, unknownStringValue } = require("@pulumi/policy/proxy"
 
 /** The sentinels the engine and @pulumi/policy use for values unknown during preview. */
 const UNKNOWN_SENTINELS = new Set([
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    UNKNOWN_VALUE,
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
     "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
@@ -85,7 +85,7 @@ export const ACCOUNT_RECOGNITION_SCHEMA: PolicyConfigSchema["properties"] = {
     },
     accountPrefix: {
         type: "string",
-        default: "breakglass",
+        default: DEFAULTS.accountPrefix,
         description: "Users named <accountPrefix>-<n>@<domain> are treated as emergency accounts.",
     },
 };
@@ -101,7 +101,7 @@ export function isEmergencyUser(urn: string, props: Record<string, any>, config:
     if (typeof upn !== "string" || isUnknown(upn)) return false;
     const listed = (config.userPrincipalNames ?? []).map((u) => u.toLowerCase());
     if (listed.includes(upn.toLowerCase())) return true;
-    const prefix = config.accountPrefix ?? "breakglass";
+    const prefix = config.accountPrefix ?? DEFAULTS.accountPrefix;
     return new RegExp(`^${escapeRegExp(prefix)}-\\d+@`, "i").test(upn);
 }
 
@@ -131,13 +131,11 @@ export interface Recognition extends AccountRecognition {
     readonly groupDisplayName?: string;
 }
 
-const DEFAULT_GROUP_DISPLAY_NAME = "Emergency Access Accounts";
-
 export const RECOGNITION_SCHEMA: PolicyConfigSchema["properties"] = {
     ...ACCOUNT_RECOGNITION_SCHEMA,
     groupDisplayName: {
         type: "string",
-        default: DEFAULT_GROUP_DISPLAY_NAME,
+        default: DEFAULTS.groupDisplayName,
         description: "Display name of the emergency group, also when declared outside the EmergencyAccess component.",
     },
 };
@@ -147,7 +145,7 @@ export function emergencyGroup(
     resources: readonly PolicyResource[],
     config: Recognition,
 ): { urn: string; props: Record<string, any> } | undefined {
-    const displayName = config.groupDisplayName ?? DEFAULT_GROUP_DISPLAY_NAME;
+    const displayName = config.groupDisplayName ?? DEFAULTS.groupDisplayName;
     return resources
         .filter((r) => r.type === TYPES.group)
         .map((r) => ({ urn: r.urn, props: rawProps(r.props) }))

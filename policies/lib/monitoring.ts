@@ -1,6 +1,6 @@
 // Finding the emergency monitoring resources and reading ISO 8601 frequencies.
 import type { PolicyResource } from "@pulumi/policy";
-import { CHANGE_RULE_SUFFIX, SIGN_IN_RULE_SUFFIX, TYPES } from "../../common/constants";
+import { CHANGE_RULE_SUFFIX, SIGN_IN_RULE_SUFFIX, TYPES } from "../contract/constants";
 import { isEmergencyChild, rawProps } from "./emergency";
 
 export type RuleKind = "sign-in" | "change";

@@ -1,6 +1,6 @@
 // Severity: high. Frameworks: Microsoft emergency access guidance (email/SMS/push/voice on every sign-in).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../contract/constants";
 import { isEmergencyChild, rawProps } from "../lib/emergency";
 
 const RECEIVER_LISTS = ["emailReceivers", "smsReceivers", "webhookReceivers", "voiceReceivers", "azureAppPushReceivers"];

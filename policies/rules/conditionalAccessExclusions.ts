@@ -2,8 +2,8 @@
 // In the accounts' own stack: every declared CA policy and every ConditionalAccessExclusion covers every
 // emergency account, with the ids taken from the declared accounts themselves.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../common/constants";
-import { accountsNotExcluded, targetsWorkloadIdentitiesOnly } from "../lib/conditionalAccess";
+import { TYPES } from "../contract/constants";
+import { AZUREAD_SPELLING, accountsNotExcluded, classifyPolicy, includesId } from "../contract/conditionalAccess";
 import {
     RECOGNITION_SCHEMA,
     containsUnknown,
@@ -36,14 +36,14 @@ export const conditionalAccessExclusions: StackValidationPolicy = {
 
         for (const policy of args.resources.filter((r) => r.type === TYPES.conditionalAccessPolicy)) {
             const props = rawProps(policy.props);
-            if (targetsWorkloadIdentitiesOnly(props)) continue;
+            if (!classifyPolicy(props.conditions, AZUREAD_SPELLING).userScoped) continue;
             if (containsUnknown(props.conditions?.users)) {
                 deferred = true;
                 continue;
             }
-            const missing = accountsNotExcluded(props, ids, groupId);
+            const missing = accountsNotExcluded(props.conditions?.users, { userIds: ids, groupIds: groupId ? [groupId] : [] }, AZUREAD_SPELLING);
             if (missing.length > 0) {
-                const upns = accounts.filter((a) => missing.includes(a.objectId ?? "")).map((a) => a.userPrincipalName);
+                const upns = accounts.filter((a) => a.objectId && includesId(missing, a.objectId)).map((a) => a.userPrincipalName);
                 reportViolation(`Conditional Access policy ${props.displayName ?? urnName(policy.urn)} does not exclude ${upns.join(", ")}.`);
             }
         }
@@ -54,10 +54,10 @@ export const conditionalAccessExclusions: StackValidationPolicy = {
                 deferred = true;
                 continue;
             }
-            const userIds: string[] = Array.isArray(props.userIds) ? props.userIds : [];
-            const missing = accounts.filter((a) => a.objectId && !userIds.includes(a.objectId)).map((a) => a.userPrincipalName);
-            const groupIds: string[] = Array.isArray(props.groupIds) ? props.groupIds : [];
-            if (groupId && !groupIds.includes(groupId)) missing.push(`the group ${groupId}`);
+            const userIds: unknown[] = Array.isArray(props.userIds) ? props.userIds : [];
+            const missing = accounts.filter((a) => a.objectId && !includesId(userIds, a.objectId)).map((a) => a.userPrincipalName);
+            const groupIds: unknown[] = Array.isArray(props.groupIds) ? props.groupIds : [];
+            if (groupId && !includesId(groupIds, groupId)) missing.push(`the group ${groupId}`);
             if (missing.length > 0) {
                 reportViolation(`Exclusion ${urnName(exclusion.urn)} (policy ${props.policyId}) does not cover ${missing.join(", ")}.`);
             }

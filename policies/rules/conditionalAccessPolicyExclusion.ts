@@ -2,8 +2,14 @@
 // Zero Trust Assessment 21835. Guards CA policies in any stack of the organisation: the emergency ids come
 // from this policy's config, and with enforcement "remediate" the pack adds missing exclusions itself.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../common/constants";
-import { accountsNotExcluded, targetsWorkloadIdentitiesOnly, withEmergencyExclusions } from "../lib/conditionalAccess";
+import { TYPES } from "../contract/constants";
+import {
+    AZUREAD_SPELLING,
+    accountsNotExcluded,
+    classifyPolicy,
+    withEmergencyExclusions,
+    type EmergencyIds,
+} from "../contract/conditionalAccess";
 import { containsUnknown, rawProps } from "../lib/emergency";
 
 interface Config {
@@ -15,9 +21,14 @@ function applies(type: string, props: Record<string, any>, config: Config): bool
     return (
         type === TYPES.conditionalAccessPolicy &&
         (config.accountObjectIds ?? []).length > 0 &&
-        !targetsWorkloadIdentitiesOnly(props) &&
+        classifyPolicy(props.conditions, AZUREAD_SPELLING).userScoped &&
         !containsUnknown(props.conditions?.users)
     );
+}
+
+/** The emergency ids from this policy's config. */
+function configuredIds(config: Config): EmergencyIds {
+    return { userIds: config.accountObjectIds ?? [], groupIds: config.groupObjectId ? [config.groupObjectId] : [] };
 }
 
 export const conditionalAccessPolicyExclusion: ResourceValidationPolicy = {
@@ -39,7 +50,7 @@ export const conditionalAccessPolicyExclusion: ResourceValidationPolicy = {
         const props = rawProps(args.props);
         const config = args.getConfig<Config>();
         if (!applies(args.type, props, config)) return;
-        const missing = accountsNotExcluded(props, config.accountObjectIds ?? [], config.groupObjectId || undefined);
+        const missing = accountsNotExcluded(props.conditions?.users, configuredIds(config), AZUREAD_SPELLING);
         if (missing.length > 0) {
             reportViolation(`${props.displayName ?? args.name} does not exclude emergency account(s) ${missing.join(", ")}.`);
         }
@@ -48,8 +59,9 @@ export const conditionalAccessPolicyExclusion: ResourceValidationPolicy = {
         const props = rawProps(args.props);
         const config = args.getConfig<Config>();
         if (!applies(args.type, props, config)) return undefined;
-        const ids = config.accountObjectIds ?? [];
-        if (accountsNotExcluded(props, ids, config.groupObjectId || undefined).length === 0) return undefined;
-        return withEmergencyExclusions(props, ids, config.groupObjectId || undefined);
+        const ids = configuredIds(config);
+        if (accountsNotExcluded(props.conditions?.users, ids, AZUREAD_SPELLING).length === 0) return undefined;
+        const conditions = props.conditions ?? {};
+        return { ...props, conditions: { ...conditions, users: withEmergencyExclusions(conditions.users, ids, AZUREAD_SPELLING) } };
     },
 };

@@ -2,12 +2,12 @@
 // quietly remove an account, its role, its group or its monitoring.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import {
-    ACCOUNT_COUNT,
+    LIMITS,
     GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
     NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX,
     SIGN_IN_ALERT_SUFFIX,
     TYPES,
-} from "../../common/constants";
+} from "../contract/constants";
 import {
     RECOGNITION_SCHEMA,
     emergencyAccounts,
@@ -34,7 +34,7 @@ export const emergencyAccessPresence: StackValidationPolicy = {
     configSchema: {
         properties: {
             ...RECOGNITION_SCHEMA,
-            minimumAccounts: { type: "integer", minimum: ACCOUNT_COUNT.min, default: ACCOUNT_COUNT.min },
+            minimumAccounts: { type: "integer", minimum: LIMITS.accountCount.min, default: LIMITS.accountCount.min },
             requireDirectAlerts: {
                 type: "boolean",
                 default: true,
@@ -46,7 +46,7 @@ export const emergencyAccessPresence: StackValidationPolicy = {
         const config = args.getConfig<Config>();
         const missing: string[] = [];
         const accounts = emergencyAccounts(args.resources, config);
-        const minimum = Math.max(ACCOUNT_COUNT.min, config.minimumAccounts ?? 0);
+        const minimum = Math.max(LIMITS.accountCount.min, config.minimumAccounts ?? 0);
         if (accounts.length < minimum) missing.push(`emergency accounts (${accounts.length} declared, at least ${minimum} needed)`);
         const passwords = args.resources.filter((r) => r.type === TYPES.randomPassword && isEmergencyChild(r.urn));
         if (passwords.length < accounts.length) missing.push(`generated passwords (${passwords.length} for ${accounts.length} accounts)`);

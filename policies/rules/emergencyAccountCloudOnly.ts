@@ -1,7 +1,7 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance; CISA ScubaGear MS.AAD.7.3v1
 // (privileged accounts cloud-only). An account synchronised from on-premises falls with on-premises.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isInitialDomain } from "../../common/constants";
+import { isInitialDomain } from "../contract/constants";
 import { ACCOUNT_RECOGNITION_SCHEMA, emergencyUserProps, isUnknown } from "../lib/emergency";
 
 export const emergencyAccountCloudOnly: ResourceValidationPolicy = {

@@ -1,7 +1,7 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance; NIST SP 800-63B (length over rules).
 // https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { PASSWORD_LENGTH, TYPES } from "../../common/constants";
+import { LIMITS, TYPES } from "../contract/constants";
 import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
 
 const CLASSES = [
@@ -23,8 +23,8 @@ export const emergencyPasswordStrength: ResourceValidationPolicy = {
         properties: {
             minimumLength: {
                 type: "integer",
-                minimum: PASSWORD_LENGTH.min,
-                default: PASSWORD_LENGTH.min,
+                minimum: LIMITS.passwordLength.min,
+                default: LIMITS.passwordLength.min,
                 description: "Shortest accepted password; never below 24.",
             },
         },
@@ -33,7 +33,7 @@ export const emergencyPasswordStrength: ResourceValidationPolicy = {
         if (args.type !== TYPES.randomPassword || !isEmergencyChild(args.urn)) return;
         const props = rawProps(args.props);
         // A config below the product's floor cannot weaken the check.
-        const minimum = Math.max(PASSWORD_LENGTH.min, args.getConfig<{ minimumLength?: number }>().minimumLength ?? 0);
+        const minimum = Math.max(LIMITS.passwordLength.min, args.getConfig<{ minimumLength?: number }>().minimumLength ?? 0);
         if (!isUnknown(props.length) && !(Number(props.length) >= minimum)) {
             reportViolation(`length is ${props.length}; emergency passwords need at least ${minimum} characters.`);
         }

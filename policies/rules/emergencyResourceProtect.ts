@@ -1,7 +1,7 @@
 // Severity: critical. Frameworks: this product's own rule — no destroy, removed line or replacement may
 // delete an emergency account, its role or its group.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../contract/constants";
 import { ACCOUNT_RECOGNITION_SCHEMA, isEmergencyChild, isEmergencyUser, rawProps, type AccountRecognition } from "../lib/emergency";
 
 const PROTECTED_TYPES = new Set<string>([

@@ -1,7 +1,7 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance (Global Administrator, active and
 // permanent); Zero Trust Assessment 21835.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../../common/constants";
+import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
 import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
 
 export const globalAdministratorAssignment: ResourceValidationPolicy = {

@@ -1,7 +1,7 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance (monitor every sign-in by object id,
 // which survives a rename). Needs the accounts' ids, so it runs on the whole stack.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { queryReferencesAccount } from "../../common/queries";
+import { queryReferencesAccount } from "../contract/queryReaders";
 import {
     RECOGNITION_SCHEMA,
     deferUntilKnown,

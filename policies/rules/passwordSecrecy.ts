@@ -5,7 +5,7 @@
 // program keeps it secret (the user's password, the component's and the stack's password outputs).
 // Anywhere else it is a leak. The secret flag on those places is asserted by the program's own tests.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { EMERGENCY_ACCESS_TYPE, STACK_OUTPUTS, TYPES } from "../../common/constants";
+import { EMERGENCY_ACCESS_TYPE, STACK_OUTPUTS, TYPES } from "../contract/constants";
 import { isEmergencyChild, isUnknown, rawProps, urnName } from "../lib/emergency";
 
 /** Where a password may be, per resource type: the props that the program marks secret. */

@@ -1,7 +1,7 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance (active, permanent Global
 // Administrator, never PIM-eligible); Zero Trust Assessment 21835.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../../common/constants";
+import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
 import {
     ACCOUNT_RECOGNITION_SCHEMA,
     deferUntilKnown,

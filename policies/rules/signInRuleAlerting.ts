@@ -1,8 +1,9 @@
 // Severity: critical. Frameworks: Microsoft emergency access guidance (alert on every sign-in);
 // Sentinel scheduled analytics rules. A quieted rule is as bad as no rule.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { validateKql } from "../../common/kql/validator";
-import { isoDurationMinutes, queryHidesFailedSignIns } from "../../common/queries";
+import { validateKql } from "../contract/kql/validator";
+import { isoDurationMinutes } from "../contract/queries";
+import { queryHidesFailedSignIns } from "../contract/queryReaders";
 import { isUnknown, rawProps } from "../lib/emergency";
 import { emergencyRuleKind } from "../lib/monitoring";
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ConditionalAccessPolicy } from "../../components/conditionalAccess/policies";
+import type { ConditionalAccessPolicy } from "../../policies/contract/conditionalAccess";
 
 /** The bearer token tests hand to the client through a fake credential; the fake accepts no other. */
 export const FAKE_GRAPH_TOKEN = "fake-graph-token-not-a-jwt";

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { RecordedResource } from "../../plan/recordingMonitor";
 import { runProgram } from "../../plan/runProgram";
 import { toPlainValue } from "../../plan/serialized";
-import { readPolicySnapshot } from "../../components/conditionalAccess/discovery";
+import { readPolicySnapshot } from "../../plan/snapshot";
 import { PROJECT_DIR } from "./program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../../policies/contract/constants";
 import { conditionalAccessExclusions as policy } from "../../policies/rules/conditionalAccessExclusions";
 import { UNKNOWN, byType, find, prodStack, updateProps, validateStack, type TestResource } from "../helpers/policyHarness";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../../policies/contract/constants";
 import { emergencyAccountEnabled as policy } from "../../policies/rules/emergencyAccountEnabled";
 import { byType, find, prodStack, setProp, validateEachResource, validateResource } from "../helpers/policyHarness";
 

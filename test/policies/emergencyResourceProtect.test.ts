@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../../policies/contract/constants";
 import { emergencyResourceProtect as policy } from "../../policies/rules/emergencyResourceProtect";
 import { byType, find, prodStack, validateEachResource, validateResource } from "../helpers/policyHarness";
 

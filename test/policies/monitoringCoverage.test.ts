@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../../policies/contract/constants";
 import { monitoringCoverage as policy } from "../../policies/rules/monitoringCoverage";
 import { UNKNOWN, byName, byType, find, prodStack, setProp, updateProps, validateStack } from "../helpers/policyHarness";
 

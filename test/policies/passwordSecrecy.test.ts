@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../../policies/contract/constants";
 import { passwordSecrecy as policy } from "../../policies/rules/passwordSecrecy";
 import { byType, find, prodStack, validateStack } from "../helpers/policyHarness";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../common/constants";
+import { TYPES } from "../../policies/contract/constants";
 import { permanentGlobalAdministrator as policy } from "../../policies/rules/permanentGlobalAdministrator";
 import { UNKNOWN, byName, byType, find, prodStack, setProp, validateStack } from "../helpers/policyHarness";
 

@@ -1,5 +1,6 @@
-// Constants shared by the program (components/, config/, plan/) and the policy pack (policies/).
-// The pack imports this folder and never the program, so everything here is plain data and pure code.
+// The contract's constants: names, ids, type tokens, and the one table of defaults and limits. The pack
+// owns them and ships them (policies/ imports nothing outside itself); the program, config/ and graph/
+// import them from here. Plain data and pure code only.
 
 /** The Pulumi project name; also the namespace of every config key. */
 export const PROJECT_NAME = "entra-emergency-access";
@@ -16,9 +17,49 @@ export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = "62e90394-69f5-4237-9190-0121771
 /** Directory scope of a tenant-wide role assignment. */
 export const DIRECTORY_ROOT_SCOPE = "/";
 
-/** Limits shared by config validation, the component and the password policy. */
-export const ACCOUNT_COUNT = { min: 2, max: 4, default: 2 } as const;
-export const PASSWORD_LENGTH = { min: 24, max: 256, default: 32 } as const;
+/** Microsoft Graph endpoints: the global one (the default) first, then the national clouds. */
+export const GRAPH_ENDPOINTS = [
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+] as const;
+
+/**
+ * Every limit, defined once. Config validation, the component's own checks, the pack's floors, the README
+ * and Pulumi.yaml all read them from here (test/repo checks the documents against this table).
+ */
+export const LIMITS = {
+    /** Emergency accounts: Microsoft asks for two or more; CIS 1.1.3 allows 2 to 4 Global Administrators. */
+    accountCount: { min: 2, max: 4 },
+    /** Generated password length: the seed article's 24 is the floor; Entra ID accepts up to 256. */
+    passwordLength: { min: 24, max: 256 },
+    /** Rotation label length. */
+    passwordRotation: { maxLength: 64 },
+    /** Scheduled rule frequency in minutes: Sentinel's shortest is 5; beyond an hour an emergency sign-in is news too late. */
+    queryFrequencyMinutes: { min: 5, max: 60 },
+} as const;
+
+/**
+ * Every default, defined once: the config schema, the component (for programs that build it directly),
+ * the pack's recognition parameters, Pulumi.yaml and the README all take them from here.
+ */
+export const DEFAULTS = {
+    accountCount: 2,
+    accountPrefix: "breakglass",
+    passwordLength: 32,
+    passwordRotation: "initial",
+    groupDisplayName: "Emergency Access Accounts",
+    queryFrequency: "PT5M",
+    graphEndpoint: GRAPH_ENDPOINTS[0],
+    excludeFrom: "all",
+} as const;
+
+/**
+ * The value the engine sends for an input not known yet (during preview). The provider and the pack both
+ * recognise it; the pack also knows the SDK's other sentinels (policies/lib/emergency.ts).
+ */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * Minimum count of each character class (upper, lower, digit, special) in a generated password.
@@ -34,20 +75,20 @@ export const PASSWORD_MIN_PER_CLASS = 2;
  */
 export const PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?";
 
-/** Microsoft Graph endpoints: the global one (the default) first, then the national clouds. */
-export const GRAPH_ENDPOINTS = [
-    "https://graph.microsoft.com",
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-] as const;
-
 /** Suffix every emergency account's domain must carry: cloud-only accounts live on the initial domain. */
 export const INITIAL_DOMAIN_SUFFIX = ".onmicrosoft.com";
 
 /** Token of a Terraform-bridged provider's resource (azuread, random): `<pkg>:index/<camelName>:<Name>`. */
 function bridgedToken<P extends string, N extends string>(pkg: P, name: N): `${P}:index/${Uncapitalize<N>}:${N}` {
     return `${pkg}:index/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}` as `${P}:index/${Uncapitalize<N>}:${N}`;
+}
+
+/** Module of this project's dynamic resources: their tokens are `pulumi-nodejs:dynamic/<module>:<Type>`. */
+export const DYNAMIC_RESOURCE_MODULE = PROJECT_NAME;
+
+/** Token of one of this project's dynamic resources. */
+function dynamicToken<N extends string>(name: N): `pulumi-nodejs:dynamic/${typeof PROJECT_NAME}:${N}` {
+    return `pulumi-nodejs:dynamic/${DYNAMIC_RESOURCE_MODULE}:${name}`;
 }
 
 /** Pulumi type tokens of the resources the program declares and the pack inspects. */
@@ -60,7 +101,7 @@ export const TYPES = {
     directoryRoleAssignment: bridgedToken("azuread", "DirectoryRoleAssignment"),
     directoryRoleEligibilityScheduleRequest: bridgedToken("azuread", "DirectoryRoleEligibilityScheduleRequest"),
     conditionalAccessPolicy: bridgedToken("azuread", "ConditionalAccessPolicy"),
-    conditionalAccessExclusion: "pulumi-nodejs:dynamic/entra-emergency-access:ConditionalAccessExclusion",
+    conditionalAccessExclusion: dynamicToken("ConditionalAccessExclusion"),
     scheduledAlertRule: "azure-native:securityinsights:ScheduledAlertRule",
     actionGroup: "azure-native:monitor:ActionGroup",
     scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",

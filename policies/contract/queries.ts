@@ -1,6 +1,6 @@
 // KQL for monitoring the emergency accounts, shared by the Sentinel rules, the Azure Monitor alert, the
 // tests and the policy pack. Everything here is pure string building: no Kusto engine runs at import time
-// (common/kql/validator.ts checks these queries, and loads the Kusto library only when asked).
+// (./kql/validator.ts checks these queries, and loads the Kusto library only when asked).
 //
 // Ingestion delay follows Microsoft's documented technique ("Handle ingestion delay in scheduled analytics
 // rules", learn.microsoft.com/azure/sentinel/ingestion-delay): the rule looks back further than it runs
@@ -27,9 +27,6 @@ export class QueryInputError extends Error {
     }
 }
 
-/** The frequency used when the stack config sets none: the shortest Sentinel allows. */
-export const DEFAULT_QUERY_FREQUENCY = "PT5M";
-
 /**
  * Ingestion delay every default window tolerates, in minutes (look-back minus frequency). Microsoft's
  * Entra reporting-latency table (since withdrawn from Learn) gave 2 minutes at the 95th percentile and 5 at
@@ -47,9 +44,6 @@ export const MIN_DEFAULT_LOOKBACK_MINUTES = 60;
 
 /** Sentinel accepts a queryFrequency and a queryPeriod from 5 minutes to 14 days. */
 export const MAX_LOOKBACK_MINUTES = 14 * 24 * 60;
-
-/** The ResultType-style columns whose filtering hides failed (or blocked) sign-ins. */
-const RESULT_COLUMNS = ["ResultType", "ResultSignature", "ResultDescription", "Status", "ConditionalAccessStatus"];
 
 /**
  * The audit activity of a Conditional Access policy change. Microsoft's activity reference capitalizes it
@@ -322,29 +316,6 @@ union targeted, initiated, exclusionRemoved
     CorrelationId, AuditId = Id`;
 }
 
-/**
- * Whether `query` mentions the object id `id` as a whole GUID, in any letter case, outside comments. For
- * the policy pack, on queries it did not build. Throws QueryInputError when `id` is not a GUID.
- */
-export function queryReferencesAccount(query: string, id: string): boolean {
-    const guid = normalizeGuid("id", id);
-    return new RegExp(`(?<![0-9a-f-])${guid}(?![0-9a-f-])`, "i").test(maskKql(query, false));
-}
-
-/**
- * Whether `query` filters on a sign-in result column (ResultType, ResultSignature, ResultDescription,
- * Status, ConditionalAccessStatus) in a `where` or `filter`, such as `ResultType == 0`, `== "0"` or
- * `in ("0")`: such a query hides failed or blocked sign-ins. Textual: comments and string literals are
- * ignored, a filter through an intermediate column (`extend ok = ResultType == 0 | where ok`) is not seen.
- */
-export function queryHidesFailedSignIns(query: string): boolean {
-    const filter = new RegExp(`\\b(?:where|filter)\\b[\\s\\S]*\\b(?:${RESULT_COLUMNS.join("|")})\\b`, "i");
-    // Per pipe segment, so that `where UserId == 1 | project ResultType` is not read as one filter.
-    return maskKql(query, true)
-        .split(/[|;]/)
-        .some((segment) => filter.test(segment));
-}
-
 /** The window after checking it is usable: whole minutes, look-back longer than frequency, within limits. */
 function checkWindow(window: QueryWindow): QueryWindow {
     const { frequencyMinutes, lookbackMinutes } = window;
@@ -382,7 +353,7 @@ function guidList(name: string, values: readonly string[]): string[] {
  * The GUID in lower case (the form Entra writes to the logs). Anything else is refused: only hex digits and
  * dashes ever reach a query, so no value can break out of its string literal.
  */
-function normalizeGuid(name: string, value: unknown): string {
+export function normalizeGuid(name: string, value: unknown): string {
     if (typeof value !== "string" || !GUID.test(value)) {
         const shown =
             typeof value === "string" ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : String(value);
@@ -403,38 +374,3 @@ function kqlDynamicStrings(values: readonly string[]): string {
  * every offset stay the same. Knows KQL's "..." and '...' (backslash escapes), verbatim @"..." and @'...'
  * (doubled quotes) and ```...``` literals, and // line comments.
  */
-function maskKql(query: string, strings: boolean): string {
-    const out = query.split("");
-    const blank = (from: number, to: number) => {
-        for (let i = from; i < to; i++) if (out[i] !== "\n") out[i] = " ";
-    };
-    let i = 0;
-    while (i < query.length) {
-        const c = query[i];
-        if (c === "/" && query[i + 1] === "/") {
-            const end = query.indexOf("\n", i);
-            const stop = end === -1 ? query.length : end;
-            blank(i, stop);
-            i = stop;
-        } else if (query.startsWith("```", i)) {
-            const end = query.indexOf("```", i + 3);
-            const stop = end === -1 ? query.length : end + 3;
-            if (strings) blank(i + 3, Math.max(i + 3, stop - 3));
-            i = stop;
-        } else if (c === '"' || c === "'") {
-            const verbatim = query[i - 1] === "@";
-            let j = i + 1;
-            while (j < query.length) {
-                if (!verbatim && query[j] === "\\") j += 2;
-                else if (query[j] === c && verbatim && query[j + 1] === c) j += 2;
-                else if (query[j] === c) break;
-                else j++;
-            }
-            if (strings) blank(i + 1, Math.min(j, query.length));
-            i = j + 1;
-        } else {
-            i++;
-        }
-    }
-    return out.join("");
-}

@@ -5,7 +5,7 @@
 // The library is large: loading it, building the database and warming up the first analysis take about
 // a second and 110 MB of memory. So nothing is loaded when this module is imported: the first validateKql
 // call loads it and builds the database once; later calls take milliseconds to tens of milliseconds. The
-// program imports common/ on every `pulumi up` and must not pay for a validator it does not call.
+// program imports the contract on every `pulumi up` and must not pay for a validator it does not call.
 import { changeQuery, queryWindow, signInQuery } from "../queries";
 import tables from "./tables.json";
 
@@ -143,7 +143,7 @@ function analyzer(): { readonly language: KustoLanguage; readonly globals: Globa
         const columnSymbols = columns.map(({ name, type }) => {
             const scalar = SCALAR_TYPES[type];
             if (scalar === undefined || ScalarTypes[scalar] === undefined) {
-                throw new Error(`common/kql/tables.json: ${table}.${name} has unknown type "${type}"`);
+                throw new Error(`policies/contract/kql/tables.json: ${table}.${name} has unknown type "${type}"`);
             }
             return new ColumnSymbol(name, ScalarTypes[scalar]);
         });

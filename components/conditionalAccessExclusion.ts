@@ -1,49 +1,20 @@
-// A Pulumi dynamic resource that keeps the emergency users and group excluded from one Conditional Access
-// policy. It owns nothing but the exclusion: it never creates, deletes or otherwise changes the policy, and
-// it never removes an exclusion, not even when the resource itself is deleted.
+// ConditionalAccessExclusion: a Pulumi dynamic resource that keeps the emergency users and group excluded from
+// one Conditional Access policy. It owns nothing but the exclusion: it never creates, deletes or otherwise
+// changes the policy, and it never removes an exclusion, not even when the resource itself is deleted. The
+// Graph calls live in graph/conditionalAccess.ts, the decisions in the Conditional Access model
+// (policies/contract/conditionalAccess.ts); this file only maps them onto Pulumi's provider protocol.
 //
 // Pulumi serializes the provider's functions (and everything they reach in this project) into the resource's
 // `__provider` input and runs them in a separate process. Keep them free of module-level mutable state, of
 // Node built-in imports and of the `pulumi` namespace at run time; node_modules packages are re-required.
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_NAME } from "../../common/constants";
-import {
-    DEFAULT_GRAPH_ENDPOINT,
-    RETRYABLE_STATUS_CODES,
-    cachingCredential,
-    createGraphClient,
-    resolveRetryOptions,
-    validateGraphEndpoint,
-    type GraphClient,
-    type RetryOptions,
-} from "./graphClient";
-import {
-    classifyPolicy,
-    excludedEmergencyIds,
-    isConverged,
-    missingExclusions,
-    withExclusions,
-    type ConditionalAccessPolicy,
-    type ConditionalAccessUsers,
-    type EmergencyIds,
-} from "./policies";
-
-/** Module and type of the dynamic resource; Pulumi prefixes them with `pulumi-nodejs:dynamic/`. */
-const RESOURCE_MODULE = PROJECT_NAME;
-const RESOURCE_TYPE = "ConditionalAccessExclusion";
-
-/** Full type token of ConditionalAccessExclusion, as it appears in URNs, state and policy packs. */
-export const CONDITIONAL_ACCESS_EXCLUSION_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${RESOURCE_TYPE}`;
-
-/** Read/re-read/write/confirm rounds before giving up on a policy that another writer keeps changing. */
-export const DEFAULT_WRITE_ATTEMPTS = 5;
-
-/**
- * The value Pulumi passes for an input that is not known yet (during preview). Spelled out rather than read
- * from `@pulumi/pulumi/runtime/rpc` so the serialized provider does not have to load the runtime.
- */
-const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { createGraphClient, validateGraphEndpoint } from "../graph/client";
+import { DEFAULT_WRITE_ATTEMPTS, ensureEmergencyExclusions, readConditionalAccessPolicy } from "../graph/conditionalAccess";
+import { cachingCredential } from "../graph/credential";
+import { resolveRetryOptions, type RetryOptions } from "../graph/retry";
+import { excludedEmergencyIds, includesId, type ConditionalAccessPolicy } from "../policies/contract/conditionalAccess";
+import { DEFAULTS, DYNAMIC_RESOURCE_MODULE, UNKNOWN_VALUE } from "../policies/contract/constants";
 
 /** Inputs of one exclusion, as the provider receives them (every Output resolved). */
 export interface ExclusionInputs {
@@ -73,129 +44,16 @@ export interface ExclusionProviderOptions {
     readonly writeAttempts?: number;
 }
 
-/** What error messages say about a policy: its id, and its display name once known. */
-interface PolicyRef {
-    readonly id: string;
-    readonly displayName?: string;
-}
-
-/** The Graph path of one policy. */
-function policyPath(policyId: string): string {
-    return `/identity/conditionalAccess/policies/${encodeURIComponent(policyId)}`;
-}
-
-/** `Conditional Access policy <id> ("<name>")`. */
-function describePolicy(policy: PolicyRef): string {
-    return `Conditional Access policy ${policy.id}${policy.displayName ? ` ("${policy.displayName}")` : ""}`;
-}
-
-/** The HTTP status of a failed Graph call, or undefined when there was no response. */
-function statusOf(error: unknown): number | undefined {
-    const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-    return typeof status === "number" && status > 0 ? status : undefined;
-}
-
-/** An Error naming the policy, the method, the status and code, and what the call was for. */
-function graphFailure(policy: PolicyRef, method: string, purpose: string, error: unknown, retry: RetryOptions): Error {
-    const status = statusOf(error);
-    const code = (error as { code?: unknown } | undefined)?.code;
-    const message = error instanceof Error ? error.message : String(error);
-    const outcome = status !== undefined ? `HTTP ${status}` : "no HTTP response";
-    const codeText = typeof code === "string" && code ? ` ${code}` : "";
-    const retried = status !== undefined && RETRYABLE_STATUS_CODES.includes(status);
-    const gaveUp = retried ? ` (gave up after ${retry.maxRetries} retries)` : "";
-    return new Error(`${describePolicy(policy)}: ${method} to ${purpose} failed with ${outcome}${codeText}${gaveUp}: ${message}`, {
-        cause: error,
-    });
-}
-
-/** GETs one policy; any failure becomes a described Error. */
-async function getPolicy(
-    graph: GraphClient,
-    policy: PolicyRef,
-    purpose: string,
-    retry: RetryOptions,
-): Promise<ConditionalAccessPolicy> {
-    try {
-        return (await graph.client.api(policyPath(policy.id)).get()) as ConditionalAccessPolicy;
-    } catch (error) {
-        throw graphFailure(policy, "GET", purpose, error, retry);
-    }
-}
-
-/** PATCHes `conditions.users` and nothing else: Graph replaces each object given, so only `users` is sent. */
-async function patchUsers(
-    graph: GraphClient,
-    policy: ConditionalAccessPolicy,
-    users: ConditionalAccessUsers,
-    retry: RetryOptions,
-): Promise<void> {
-    try {
-        await graph.client.api(policyPath(policy.id)).patch({ conditions: { users } });
-    } catch (error) {
-        throw graphFailure(policy, "PATCH", "add the emergency exclusions", error, retry);
-    }
-}
-
-/** `true` when another writer changed the policy's users or anything else between two reads. */
-function changedBetween(earlier: ConditionalAccessPolicy, later: ConditionalAccessPolicy): boolean {
-    return (
-        earlier.modifiedDateTime !== later.modifiedDateTime ||
-        JSON.stringify(earlier.conditions?.users ?? null) !== JSON.stringify(later.conditions?.users ?? null)
-    );
-}
-
-/** The state of an exclusion given the live policy. */
+/** The state of an exclusion given the live policy: only the desired ids it excludes directly. */
 function exclusionState(inputs: ExclusionInputs, policy: ConditionalAccessPolicy): ExclusionOutputs {
-    const excluded = excludedEmergencyIds(policy, inputs.userIds, inputs.groupIds);
+    const excluded = excludedEmergencyIds(policy.conditions?.users, inputs);
     return {
         policyId: inputs.policyId,
-        userIds: excluded.userIds,
-        groupIds: excluded.groupIds,
+        userIds: [...excluded.userIds],
+        groupIds: [...excluded.groupIds],
         graphEndpoint: inputs.graphEndpoint,
         policyDisplayName: policy.displayName ?? "",
     };
-}
-
-/** `userIds` and `groupIds` as one readable list for messages. */
-function listIds(ids: EmergencyIds): string {
-    return [...ids.userIds.map((id) => `user ${id}`), ...ids.groupIds.map((id) => `group ${id}`)].join(", ");
-}
-
-/**
- * Makes the policy exclude every desired id with at most one PATCH per round, keeping every concurrent change:
- * read; if converged, stop (no write); re-read right before writing and start over from the fresh copy if
- * anyone changed it; PATCH the users object as read plus the missing ids; read again to confirm.
- */
-async function ensureExclusions(
-    graph: GraphClient,
-    inputs: ExclusionInputs,
-    retry: RetryOptions,
-    writeAttempts: number,
-): Promise<ExclusionOutputs> {
-    let current = await getPolicy(graph, { id: inputs.policyId }, "read the policy", retry);
-    const classification = classifyPolicy(current);
-    if (!classification.target) {
-        throw new Error(`${describePolicy(current)} cannot take emergency exclusions: ${classification.reason}`);
-    }
-    for (let attempt = 1; attempt <= writeAttempts; attempt++) {
-        if (isConverged(missingExclusions(current, inputs.userIds, inputs.groupIds))) break;
-        const latest = await getPolicy(graph, current, "re-read the policy before writing", retry);
-        if (changedBetween(current, latest)) {
-            current = latest;
-            continue;
-        }
-        await patchUsers(graph, latest, withExclusions(latest.conditions?.users, inputs.userIds, inputs.groupIds), retry);
-        current = await getPolicy(graph, latest, "confirm the emergency exclusions", retry);
-    }
-    const missing = missingExclusions(current, inputs.userIds, inputs.groupIds);
-    if (!isConverged(missing)) {
-        throw new Error(
-            `${describePolicy(current)}: still missing the exclusion of ${listIds(missing)} after ${writeAttempts} ` +
-                "attempts; another writer keeps changing the policy's users",
-        );
-    }
-    return exclusionState(inputs, current);
 }
 
 /** `true` for a value Pulumi does not know yet. */
@@ -206,8 +64,7 @@ function isUnknown(value: unknown): boolean {
 /** `true` when some id of `wanted` is not in `recorded`, or when either side is not known yet. */
 function idsMissingFrom(recorded: unknown, wanted: unknown): boolean {
     if (!Array.isArray(recorded) || !Array.isArray(wanted)) return true;
-    const has = (id: unknown) => recorded.some((other) => String(other).toLowerCase() === String(id).toLowerCase());
-    return wanted.some((id) => isUnknown(id) || !has(id));
+    return wanted.some((id) => isUnknown(id) || !includesId(recorded, String(id)));
 }
 
 /**
@@ -268,10 +125,12 @@ export function createExclusionProvider(options: ExclusionProviderOptions = {}):
     const retry = resolveRetryOptions(options.retry);
     const writeAttempts = options.writeAttempts ?? DEFAULT_WRITE_ATTEMPTS;
     const connect = (endpoint: string | undefined) => createGraphClient({ endpoint, credential, retry });
+    const ensure = async (inputs: ExclusionInputs) =>
+        exclusionState(inputs, await ensureEmergencyExclusions(connect(inputs.graphEndpoint), inputs.policyId, inputs, writeAttempts));
 
     return {
         async check(_olds: Partial<ExclusionInputs>, news: Partial<ExclusionInputs>) {
-            const inputs = { ...news, graphEndpoint: news.graphEndpoint ?? DEFAULT_GRAPH_ENDPOINT };
+            const inputs = { ...news, graphEndpoint: news.graphEndpoint ?? DEFAULTS.graphEndpoint };
             return { inputs, failures: checkExclusionInputs(inputs) };
         },
 
@@ -280,8 +139,7 @@ export function createExclusionProvider(options: ExclusionProviderOptions = {}):
         },
 
         async create(inputs: ExclusionInputs) {
-            const outs = await ensureExclusions(connect(inputs.graphEndpoint), inputs, retry, writeAttempts);
-            return { id: inputs.policyId, outs };
+            return { id: inputs.policyId, outs: await ensure(inputs) };
         },
 
         async read(id: string, props?: ExclusionOutputs) {
@@ -289,28 +147,21 @@ export function createExclusionProvider(options: ExclusionProviderOptions = {}):
                 policyId: props?.policyId ?? id,
                 userIds: props?.userIds ?? [],
                 groupIds: props?.groupIds ?? [],
-                graphEndpoint: props?.graphEndpoint ?? DEFAULT_GRAPH_ENDPOINT,
+                graphEndpoint: props?.graphEndpoint ?? DEFAULTS.graphEndpoint,
                 policyDisplayName: props?.policyDisplayName ?? "",
             };
-            const graph = connect(state.graphEndpoint);
-            try {
-                const policy = (await graph.client.api(policyPath(state.policyId)).get()) as ConditionalAccessPolicy;
-                return { id, props: exclusionState(state, policy) };
-            } catch (error) {
-                // The policy was deleted: so is the exclusion, and Pulumi drops it from state.
-                if (statusOf(error) === 404) return { id: "" };
-                throw graphFailure(
-                    { id: state.policyId, displayName: state.policyDisplayName },
-                    "GET",
-                    "read the emergency exclusions",
-                    error,
-                    retry,
-                );
-            }
+            const policy = await readConditionalAccessPolicy(
+                connect(state.graphEndpoint),
+                { id: state.policyId, displayName: state.policyDisplayName },
+                "read the emergency exclusions",
+            );
+            // The policy was deleted: so is the exclusion, and Pulumi drops it from state.
+            if (!policy) return { id: "" };
+            return { id, props: exclusionState(state, policy) };
         },
 
         async update(_id: string, _olds: ExclusionOutputs, news: ExclusionInputs) {
-            return { outs: await ensureExclusions(connect(news.graphEndpoint), news, retry, writeAttempts) };
+            return { outs: await ensure(news) };
         },
 
         async delete() {
@@ -363,10 +214,10 @@ export class ConditionalAccessExclusion extends pulumi.dynamic.Resource {
             policyId: args.policyId,
             userIds: args.userIds,
             groupIds: args.groupIds,
-            graphEndpoint: args.graphEndpoint ?? DEFAULT_GRAPH_ENDPOINT,
+            graphEndpoint: args.graphEndpoint ?? DEFAULTS.graphEndpoint,
             // Listed so the output exists on the resource; the provider fills it in.
             policyDisplayName: undefined,
         };
-        super(provider, name, props, opts, RESOURCE_MODULE, RESOURCE_TYPE);
+        super(provider, name, props, opts, DYNAMIC_RESOURCE_MODULE, "ConditionalAccessExclusion");
     }
 }

@@ -1,1 +1,0 @@
-export { EmergencyAccess, resolveEmergencyAccessArgs, type EmergencyAccessArgs } from "./emergencyAccess";

@@ -1,0 +1,167 @@
+// Conditional Access policies through Microsoft Graph: list every policy (paged), read one, and ensure the
+// emergency exclusions on one with the fewest writes, keeping every concurrent change. The exclusion provider
+// uses these, and so will the reconcile job; the decisions themselves live in the one Conditional Access model
+// (policies/contract/conditionalAccess.ts).
+import {
+    POLICY_STATES,
+    classifyPolicy,
+    isConverged,
+    missingEmergencyIds,
+    withEmergencyExclusions,
+    type ConditionalAccessPolicy,
+    type ConditionalAccessUsers,
+    type EmergencyIds,
+} from "../policies/contract/conditionalAccess";
+import type { GraphClient } from "./client";
+import { graphFailure, statusOf } from "./errors";
+import { getAllPages } from "./paging";
+
+/** The Graph collection of Conditional Access policies, relative to `<endpoint>/v1.0`. */
+export const CONDITIONAL_ACCESS_POLICIES_PATH = "/identity/conditionalAccess/policies";
+
+/** Read/re-read/write/confirm rounds before giving up on a policy that another writer keeps changing. */
+export const DEFAULT_WRITE_ATTEMPTS = 5;
+
+/** What error messages say about a policy: its id, and its display name once known. */
+export interface PolicyRef {
+    readonly id: string;
+    readonly displayName?: string;
+}
+
+/** The Graph path of one policy. */
+function policyPath(policyId: string): string {
+    return `${CONDITIONAL_ACCESS_POLICIES_PATH}/${encodeURIComponent(policyId)}`;
+}
+
+/** `Conditional Access policy <id> ("<name>")`. */
+export function describePolicy(policy: PolicyRef): string {
+    return `Conditional Access policy ${policy.id}${policy.displayName ? ` ("${policy.displayName}")` : ""}`;
+}
+
+/** What is wrong with one list entry, or undefined when it is a usable policy. */
+function policyProblem(entry: unknown): string | undefined {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return "is not an object";
+    const policy = entry as Record<string, unknown>;
+    if (typeof policy.id !== "string" || policy.id.trim() === "") return "has no id";
+    if (typeof policy.displayName !== "string") return `(id ${policy.id}) has no displayName`;
+    if (typeof policy.state !== "string" || !(POLICY_STATES as readonly string[]).includes(policy.state)) {
+        return `(id ${policy.id}) has state ${JSON.stringify(policy.state)}; expected one of ${POLICY_STATES.join(", ")}`;
+    }
+    const conditions = policy.conditions;
+    if (typeof conditions !== "object" || conditions === null) return `(id ${policy.id}) has no conditions object`;
+    const users = (conditions as Record<string, unknown>).users;
+    if (users !== null && users !== undefined && typeof users !== "object") {
+        return `(id ${policy.id}) has conditions.users that is not an object`;
+    }
+    return undefined;
+}
+
+/**
+ * Checks a list in Graph's format (`{"value": [...]}`, as `GET .../policies` returns it, or a snapshot file of
+ * it); errors name `source` and the index of the bad entry, and a repeated id is refused.
+ */
+export function validatePolicyList(list: unknown, source: string): ConditionalAccessPolicy[] {
+    const value = (list as { value?: unknown } | null)?.value;
+    if (typeof list !== "object" || list === null || !Array.isArray(value)) {
+        throw new Error(`${source}: expected Graph's list format {"value": [ ...policies ]}`);
+    }
+    const firstIndexById = new Map<string, number>();
+    value.forEach((entry: unknown, index) => {
+        const problem = policyProblem(entry);
+        if (problem) throw new Error(`${source}: value[${index}] ${problem}`);
+        const id = (entry as ConditionalAccessPolicy).id;
+        const earlier = firstIndexById.get(id);
+        if (earlier !== undefined) throw new Error(`${source}: value[${index}] repeats the id ${id} of value[${earlier}]`);
+        firstIndexById.set(id, index);
+    });
+    return value as ConditionalAccessPolicy[];
+}
+
+/** Every Conditional Access policy of the tenant, following every `@odata.nextLink`. */
+export async function listConditionalAccessPolicies(graph: GraphClient): Promise<ConditionalAccessPolicy[]> {
+    const value = await getAllPages<unknown>(graph, CONDITIONAL_ACCESS_POLICIES_PATH);
+    return validatePolicyList({ value }, `GET ${graph.endpoint}/v1.0${CONDITIONAL_ACCESS_POLICIES_PATH}`);
+}
+
+/** GETs one policy; any failure becomes an Error naming the policy and `purpose`. */
+async function getPolicy(graph: GraphClient, policy: PolicyRef, purpose: string): Promise<ConditionalAccessPolicy> {
+    try {
+        return (await graph.client.api(policyPath(policy.id)).get()) as ConditionalAccessPolicy;
+    } catch (error) {
+        throw graphFailure(describePolicy(policy), "GET", purpose, error, graph.retry);
+    }
+}
+
+/** One policy as it is now, or undefined when Graph answers 404 (the policy was deleted). */
+export async function readConditionalAccessPolicy(
+    graph: GraphClient,
+    policy: PolicyRef,
+    purpose: string,
+): Promise<ConditionalAccessPolicy | undefined> {
+    try {
+        return (await graph.client.api(policyPath(policy.id)).get()) as ConditionalAccessPolicy;
+    } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw graphFailure(describePolicy(policy), "GET", purpose, error, graph.retry);
+    }
+}
+
+/** PATCHes `conditions.users` and nothing else: Graph keeps what a PATCH does not send, but replaces `users` whole. */
+async function patchUsers(graph: GraphClient, policy: ConditionalAccessPolicy, users: ConditionalAccessUsers): Promise<void> {
+    try {
+        await graph.client.api(policyPath(policy.id)).patch({ conditions: { users } });
+    } catch (error) {
+        throw graphFailure(describePolicy(policy), "PATCH", "add the emergency exclusions", error, graph.retry);
+    }
+}
+
+/** `true` when another writer changed the policy's users or anything else between two reads. */
+function changedBetween(earlier: ConditionalAccessPolicy, later: ConditionalAccessPolicy): boolean {
+    return (
+        earlier.modifiedDateTime !== later.modifiedDateTime ||
+        JSON.stringify(earlier.conditions?.users ?? null) !== JSON.stringify(later.conditions?.users ?? null)
+    );
+}
+
+/** `userIds` and `groupIds` as one readable list for messages. */
+function listIds(ids: EmergencyIds): string {
+    return [...ids.userIds.map((id) => `user ${id}`), ...ids.groupIds.map((id) => `group ${id}`)].join(", ");
+}
+
+/**
+ * Makes one policy exclude every wanted id directly, with at most one PATCH per round and none when nothing
+ * is missing, keeping every concurrent change: read; if converged, stop; re-read right before writing and start
+ * over from the fresh copy if anyone changed it; PATCH the users object as read plus the missing ids; read
+ * again to confirm. Refuses a policy that is not user-scoped (Graph rejects user exclusions there). Returns
+ * the policy as last read.
+ */
+export async function ensureEmergencyExclusions(
+    graph: GraphClient,
+    policyId: string,
+    wanted: EmergencyIds,
+    writeAttempts: number = DEFAULT_WRITE_ATTEMPTS,
+): Promise<ConditionalAccessPolicy> {
+    let current = await getPolicy(graph, { id: policyId }, "read the policy");
+    const classification = classifyPolicy(current.conditions);
+    if (!classification.userScoped) {
+        throw new Error(`${describePolicy(current)} cannot take emergency exclusions: ${classification.reason}`);
+    }
+    for (let attempt = 1; attempt <= writeAttempts; attempt++) {
+        if (isConverged(missingEmergencyIds(current.conditions?.users, wanted))) break;
+        const latest = await getPolicy(graph, current, "re-read the policy before writing");
+        if (changedBetween(current, latest)) {
+            current = latest;
+            continue;
+        }
+        await patchUsers(graph, latest, withEmergencyExclusions(latest.conditions?.users, wanted));
+        current = await getPolicy(graph, latest, "confirm the emergency exclusions");
+    }
+    const missing = missingEmergencyIds(current.conditions?.users, wanted);
+    if (!isConverged(missing)) {
+        throw new Error(
+            `${describePolicy(current)}: still missing the exclusion of ${listIds(missing)} after ${writeAttempts} ` +
+                "attempts; another writer keeps changing the policy's users",
+        );
+    }
+    return current;
+}
