@@ -1,5 +1,4 @@
 // Every policy of the pack, in the order they are reported. index.ts only serves this list.
-import type { Policies } from "@pulumi/policy";
 import { actionGroupEnabled } from "./rules/actionGroupEnabled";
 import { conditionalAccessExclusions } from "./rules/conditionalAccessExclusions";
 import { conditionalAccessPolicyExclusion } from "./rules/conditionalAccessPolicyExclusion";
@@ -15,10 +14,12 @@ import { monitoringCoverage } from "./rules/monitoringCoverage";
 import { passwordSecrecy } from "./rules/passwordSecrecy";
 import { permanentGlobalAdministrator } from "./rules/permanentGlobalAdministrator";
 import { signInRuleAlerting } from "./rules/signInRuleAlerting";
+import type { EmergencyPolicy } from "./lib/metadata";
 
 export const POLICY_PACK_NAME = "entra-emergency-access";
 
-export const policies: Policies = [
+/** Every policy with its metadata (policies/lib/metadata.ts); PolicyPack serves them as they are. */
+export const policies: EmergencyPolicy[] = [
     emergencyPasswordStrength,
     emergencyAccountEnabled,
     emergencyAccountCloudOnly,

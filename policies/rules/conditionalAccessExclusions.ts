@@ -1,7 +1,7 @@
-// Severity: critical. Frameworks: Maester MT.1005; Prowler; Zero Trust Assessment 21835.
 // In the accounts' own stack: every declared CA policy and every ConditionalAccessExclusion covers every
 // emergency account, with the ids taken from the declared accounts themselves.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { TYPES } from "../contract/constants";
 import { AZUREAD_SPELLING, accountsNotExcluded, classifyPolicy, includesId } from "../contract/conditionalAccess";
 import {
@@ -17,14 +17,13 @@ import {
 
 type Config = Recognition;
 
-export const conditionalAccessExclusions: StackValidationPolicy = {
+export const conditionalAccessExclusions = definePolicy<StackValidationPolicy>({
     name: "conditional-access-require-emergency-exclusions",
     description:
         "Every Conditional Access policy declared in the stack excludes every emergency account (directly or through " +
         "the emergency group), and every ConditionalAccessExclusion covers every account and the group.",
     remediationSteps:
         "Declare CA policies with EmergencyAccess.excludeFromConditionalAccess(...); exclusions are declared by the component.",
-    severity: "critical",
     configSchema: { properties: { ...RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
@@ -64,4 +63,9 @@ export const conditionalAccessExclusions: StackValidationPolicy = {
         }
         if (deferred) deferUntilKnown("the emergency accounts' object ids in the Conditional Access exclusions");
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "A Conditional Access policy that applies to an emergency account can lock it out in exactly the outage it exists for (a policy gone wrong, an MFA or federation outage).",
+    frameworks: [{ framework: "maester", controls: ["MT.1005"] }, { framework: "prowler", controls: ["entra_conditional_access_policy_emergency_access_exclusion"] }, { framework: "zeroTrustAssessment", controls: ["21835"] }, { framework: "microsoft" }],
+});

@@ -1,7 +1,7 @@
-// Severity: critical. Frameworks: Maester MT.1005; Prowler entra_conditional_access_policy_emergency_access_exclusion;
-// Zero Trust Assessment 21835. Guards CA policies in any stack of the organisation: the emergency ids come
-// from this policy's config, and with enforcement "remediate" the pack adds missing exclusions itself.
+// Guards Conditional Access policies in any stack of the organisation: the emergency ids come from this
+// policy's config, and with enforcement "remediate" the pack adds missing exclusions itself.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { TYPES } from "../contract/constants";
 import {
     AZUREAD_SPELLING,
@@ -31,7 +31,7 @@ function configuredIds(config: Config): EmergencyIds {
     return { userIds: config.accountObjectIds ?? [], groupIds: config.groupObjectId ? [config.groupObjectId] : [] };
 }
 
-export const conditionalAccessPolicyExclusion: ResourceValidationPolicy = {
+export const conditionalAccessPolicyExclusion = definePolicy<ResourceValidationPolicy>({
     name: "conditional-access-policy-require-emergency-exclusion",
     description:
         "Every Conditional Access policy excludes the configured emergency accounts, directly or through the " +
@@ -39,7 +39,6 @@ export const conditionalAccessPolicyExclusion: ResourceValidationPolicy = {
         "that do not declare the accounts; in the accounts' own stack, conditional-access-require-emergency-exclusions " +
         "checks the same from the declared accounts.",
     remediationSteps: "Build the policy's args with EmergencyAccess.excludeFromConditionalAccess(...), or run with enforcement remediate.",
-    severity: "critical",
     configSchema: {
         properties: {
             accountObjectIds: { type: "array", items: { type: "string" }, default: [], description: "Emergency account object ids." },
@@ -64,4 +63,9 @@ export const conditionalAccessPolicyExclusion: ResourceValidationPolicy = {
         const conditions = props.conditions ?? {};
         return { ...props, conditions: { ...conditions, users: withEmergencyExclusions(conditions.users, ids, AZUREAD_SPELLING) } };
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "Conditional Access policies are often declared in other stacks; each one that misses the emergency ids can lock the accounts out, so the pack guards them wherever they are declared.",
+    frameworks: [{ framework: "maester", controls: ["MT.1005"] }, { framework: "prowler", controls: ["entra_conditional_access_policy_emergency_access_exclusion"] }, { framework: "zeroTrustAssessment", controls: ["21835"] }],
+});

@@ -1,6 +1,5 @@
-// Severity: critical. Frameworks: this product's own rule — deleting a line of the program must not
-// quietly remove an account, its role, its group or its monitoring.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import {
     LIMITS,
     GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
@@ -23,14 +22,13 @@ interface Config extends Recognition {
     readonly requireDirectAlerts?: boolean;
 }
 
-export const emergencyAccessPresence: StackValidationPolicy = {
+export const emergencyAccessPresence = definePolicy<StackValidationPolicy>({
     name: "emergency-access-require-presence",
     description:
         "The stack declares at least two emergency accounts with generated passwords, the Global Administrator role, " +
         "the emergency group, the Sentinel sign-in and change rules and (unless turned off) the direct sign-in alerts " +
         "with their action group. Removing any of them from the program is a violation, not a cleanup.",
     remediationSteps: "Restore the removed part of the EmergencyAccess configuration (sentinel, alerts, accountCount).",
-    severity: "critical",
     configSchema: {
         properties: {
             ...RECOGNITION_SCHEMA,
@@ -72,4 +70,9 @@ export const emergencyAccessPresence: StackValidationPolicy = {
         }
         for (const what of missing) reportViolation(`missing: ${what}.`);
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "Deleting a line of the program must not quietly remove an account, its role, its group or its monitoring: a removal looks like a cleanup in review but leaves the tenant without a way back in, or without an alarm.",
+    frameworks: [{ framework: "product" }, { framework: "microsoft" }, { framework: "cis", controls: ["1.1.2"] }],
+});

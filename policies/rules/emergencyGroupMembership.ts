@@ -1,6 +1,5 @@
-// Severity: high. Frameworks: Microsoft emergency access guidance (a dedicated group for Conditional
-// Access exclusions); role-assignable so only Global and Privileged Role Administrators can change it.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import {
     RECOGNITION_SCHEMA,
     containsUnknown,
@@ -12,13 +11,12 @@ import {
 
 type Config = Recognition;
 
-export const emergencyGroupMembership: StackValidationPolicy = {
+export const emergencyGroupMembership = definePolicy<StackValidationPolicy>({
     name: "emergency-group-require-every-account",
     description:
         "The emergency group is security-enabled, role-assignable (only Global and Privileged Role Administrators " +
         "can change its members) and holds every emergency account, so excluding the group excludes them all.",
     remediationSteps: "Keep the EmergencyAccess group as declared: securityEnabled, assignableToRole, every account a member.",
-    severity: "high",
     configSchema: { properties: { ...RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
@@ -40,4 +38,9 @@ export const emergencyGroupMembership: StackValidationPolicy = {
             if (!members.includes(account.objectId!)) reportViolation(`${account.userPrincipalName} is not a member of ${name}.`);
         }
     },
-};
+}, {
+    severity: "high",
+    rationale:
+        "The group carries the Conditional Access exclusions: an account missing from it is not excluded by group, and a group that is not role-assignable can be changed by Groups or User Administrators, who could add themselves to bypass Conditional Access.",
+    frameworks: [{ framework: "microsoft" }, { framework: "cis", controls: ["1.1.2"] }],
+});

@@ -1,6 +1,5 @@
-// Severity: critical. Frameworks: Microsoft emergency access guidance; NIST SP 800-63B (length over rules).
-// https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { LIMITS, TYPES } from "../contract/constants";
 import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
 
@@ -12,13 +11,12 @@ const CLASSES = [
 ] as const;
 
 /** The generated password of every emergency account is long and uses every character class. */
-export const emergencyPasswordStrength: ResourceValidationPolicy = {
+export const emergencyPasswordStrength = definePolicy<ResourceValidationPolicy>({
     name: "emergency-password-require-strength",
     description:
         "Emergency account passwords are generated with at least the minimum length (24 by default) and require " +
         "upper-case, lower-case, digits and special characters, at least one of each.",
     remediationSteps: "Raise passwordLength (config) back to 24 or more and keep every character class required.",
-    severity: "critical",
     configSchema: {
         properties: {
             minimumLength: {
@@ -44,4 +42,9 @@ export const emergencyPasswordStrength: ResourceValidationPolicy = {
             }
         }
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "A short or narrow generated password can be guessed or sprayed, and the accounts are excluded from every Conditional Access policy.",
+    frameworks: [{ framework: "microsoft" }, { framework: "nist80063b", controls: ["5.1.1.2"] }],
+});

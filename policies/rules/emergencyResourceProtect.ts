@@ -1,6 +1,5 @@
-// Severity: critical. Frameworks: this product's own rule — no destroy, removed line or replacement may
-// delete an emergency account, its role or its group.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { TYPES } from "../contract/constants";
 import { ACCOUNT_RECOGNITION_SCHEMA, isEmergencyChild, isEmergencyUser, rawProps, type AccountRecognition } from "../lib/emergency";
 
@@ -14,13 +13,12 @@ const PROTECTED_TYPES = new Set<string>([
     TYPES.scheduledQueryRule,
 ]);
 
-export const emergencyResourceProtect: ResourceValidationPolicy = {
+export const emergencyResourceProtect = definePolicy<ResourceValidationPolicy>({
     name: "emergency-resource-require-protect",
     description:
         "Emergency accounts, their Global Administrator role and assignments, their group and their alerting are " +
         "declared with protect: true, so pulumi destroy, a deleted line or a replacement cannot delete them.",
     remediationSteps: "Keep protect: true on the resource (EmergencyAccess sets it).",
-    severity: "critical",
     configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
     validateResource: (args, reportViolation) => {
         if (!PROTECTED_TYPES.has(args.type)) return;
@@ -31,4 +29,9 @@ export const emergencyResourceProtect: ResourceValidationPolicy = {
             reportViolation(`${args.name} is not protected; set protect: true.`);
         }
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "Without protect, pulumi destroy, a deleted line or a replacement deletes an emergency account, its role, its group or its alerting.",
+    frameworks: [{ framework: "product" }],
+});

@@ -1,16 +1,14 @@
-// Severity: critical. Frameworks: Microsoft emergency access guidance (Global Administrator, active and
-// permanent); Zero Trust Assessment 21835.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
 import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
 
-export const globalAdministratorAssignment: ResourceValidationPolicy = {
+export const globalAdministratorAssignment = definePolicy<ResourceValidationPolicy>({
     name: "emergency-role-require-global-administrator",
     description:
         "Every role assignment of the EmergencyAccess component grants Global Administrator (template " +
         `${GLOBAL_ADMINISTRATOR_TEMPLATE_ID}) at directory scope "/": a smaller role or scope may not be enough to recover.`,
     remediationSteps: `Use roleId ${GLOBAL_ADMINISTRATOR_TEMPLATE_ID} and directoryScopeId "/".`,
-    severity: "critical",
     validateResource: (args, reportViolation) => {
         if (args.type !== TYPES.directoryRoleAssignment || !isEmergencyChild(args.urn)) return;
         const props = rawProps(args.props);
@@ -23,4 +21,9 @@ export const globalAdministratorAssignment: ResourceValidationPolicy = {
             );
         }
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "A smaller role or a narrower scope may not be enough to recover a tenant that is locked out.",
+    frameworks: [{ framework: "microsoft" }, { framework: "zeroTrustAssessment", controls: ["21835"] }, { framework: "cis", controls: ["1.1.3"] }],
+});

@@ -1,6 +1,6 @@
-// Severity: critical. Frameworks: Microsoft emergency access guidance (monitor every sign-in by object id,
-// which survives a rename). Needs the accounts' ids, so it runs on the whole stack.
+// Needs the accounts' ids, so it runs on the whole stack.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { queryReferencesAccount } from "../contract/queryReaders";
 import {
     RECOGNITION_SCHEMA,
@@ -14,13 +14,12 @@ import { findRule } from "../lib/monitoring";
 
 type Config = Recognition;
 
-export const monitoringCoverage: StackValidationPolicy = {
+export const monitoringCoverage = definePolicy<StackValidationPolicy>({
     name: "emergency-monitoring-require-coverage",
     description:
         "The sign-in rule's query names every emergency account by object id, and the change rule is enabled and " +
         "names every account and the emergency group, so no account can be used or changed unseen.",
     remediationSteps: "Keep the rules built by EmergencyAccess from the accounts' ids.",
-    severity: "critical",
     configSchema: { properties: { ...RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
@@ -50,4 +49,9 @@ export const monitoringCoverage: StackValidationPolicy = {
         }
         if (deferred) deferUntilKnown("the rules' queries, built from the accounts' object ids");
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "Every use of an emergency account must alert; a query that misses an account (matched by object id, which survives a rename) lets it be used or changed unseen.",
+    frameworks: [{ framework: "microsoft" }],
+});

@@ -1,10 +1,9 @@
-// Severity: critical. Frameworks: this product's own rule — the password leaves only as a Pulumi secret,
-// read once by the runbook and sealed.
 // @pulumi/policy hands policies secret values already decrypted and unmarked, so this policy cannot see
 // the secret flag itself. It follows the value instead: a generated password may only sit where the
 // program keeps it secret (the user's password, the component's and the stack's password outputs).
 // Anywhere else it is a leak. The secret flag on those places is asserted by the program's own tests.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { EMERGENCY_ACCESS_TYPE, STACK_OUTPUTS, TYPES } from "../contract/constants";
 import { isEmergencyChild, isUnknown, rawProps, urnName } from "../lib/emergency";
 
@@ -28,13 +27,12 @@ function describe(resource: PolicyResource, path: string): string {
     return resource.type === TYPES.stack ? `stack output ${path}` : `${path} of ${resource.type} ${urnName(resource.urn)}`;
 }
 
-export const passwordSecrecy: StackValidationPolicy = {
+export const passwordSecrecy = definePolicy<StackValidationPolicy>({
     name: "emergency-password-disallow-plain-text",
     description:
         "A generated emergency password appears nowhere but in the account's password and the secret password " +
         "outputs: not in another resource's inputs, not in any other stack output.",
     remediationSteps: "Remove the output or input that carries the password; read it with pulumi stack output --show-secrets.",
-    severity: "critical",
     validateStack: (args, reportViolation) => {
         const generators = args.resources.filter((r) => r.type === TYPES.randomPassword && isEmergencyChild(r.urn));
         const passwords = generators
@@ -53,4 +51,9 @@ export const passwordSecrecy: StackValidationPolicy = {
             }
         }
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "The password of a Global Administrator excluded from every Conditional Access policy must not leave through any other input or output.",
+    frameworks: [{ framework: "product" }],
+});

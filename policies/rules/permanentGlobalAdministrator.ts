@@ -1,6 +1,5 @@
-// Severity: critical. Frameworks: Microsoft emergency access guidance (active, permanent Global
-// Administrator, never PIM-eligible); Zero Trust Assessment 21835.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
 import {
     ACCOUNT_RECOGNITION_SCHEMA,
@@ -11,14 +10,13 @@ import {
     type AccountRecognition,
 } from "../lib/emergency";
 
-export const permanentGlobalAdministrator: StackValidationPolicy = {
+export const permanentGlobalAdministrator = definePolicy<StackValidationPolicy>({
     name: "emergency-accounts-require-permanent-global-administrator",
     description:
         "Every emergency account holds a permanent, active Global Administrator assignment at directory scope \"/\", " +
         "and no PIM eligibility request stands in for it: activating an eligible role can fail in the very outage " +
         "the accounts exist for.",
     remediationSteps: "Keep one DirectoryRoleAssignment per account (EmergencyAccess declares them); remove eligibility requests.",
-    severity: "critical",
     configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const accounts = emergencyAccounts(args.resources, args.getConfig<AccountRecognition>());
@@ -49,4 +47,9 @@ export const permanentGlobalAdministrator: StackValidationPolicy = {
             deferUntilKnown("the emergency accounts' object ids");
         }
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "Activating a PIM-eligible role can fail in the very outage the accounts exist for; the role must be active and permanent.",
+    frameworks: [{ framework: "microsoft" }, { framework: "zeroTrustAssessment", controls: ["21835", "21816"] }, { framework: "scubaGear", controls: ["MS.AAD.7.4v1"] }],
+});

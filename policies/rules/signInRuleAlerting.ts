@@ -1,20 +1,18 @@
-// Severity: critical. Frameworks: Microsoft emergency access guidance (alert on every sign-in);
-// Sentinel scheduled analytics rules. A quieted rule is as bad as no rule.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
 import { validateKql } from "../contract/kql/validator";
 import { isoDurationMinutes } from "../contract/queries";
 import { queryHidesFailedSignIns } from "../contract/queryReaders";
 import { isUnknown, rawProps } from "../lib/emergency";
 import { emergencyRuleKind } from "../lib/monitoring";
 
-export const signInRuleAlerting: ResourceValidationPolicy = {
+export const signInRuleAlerting = definePolicy<ResourceValidationPolicy>({
     name: "emergency-sign-in-rule-require-alerting",
     description:
         "The Sentinel sign-in rule is enabled, High severity, runs at least every 5 minutes (configurable), fires " +
         "on any result (GreaterThan 0), is never suppressed, creates an incident for every alert, and its query " +
         "parses against the log schemas without hiding failed sign-ins.",
     remediationSteps: "Restore the rule as EmergencyAccess declares it; change the frequency through sentinel.queryFrequency.",
-    severity: "critical",
     configSchema: {
         properties: {
             maximumFrequency: {
@@ -50,4 +48,9 @@ export const signInRuleAlerting: ResourceValidationPolicy = {
             reportViolation(`the query does not parse: ${diagnostics.map((d) => d.message).join("; ")}`);
         }
     },
-};
+}, {
+    severity: "critical",
+    rationale:
+        "A quieted rule is as bad as no rule: every emergency sign-in, successful or failed, must become a High incident within minutes.",
+    frameworks: [{ framework: "microsoft" }],
+});
