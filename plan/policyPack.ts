@@ -75,7 +75,6 @@ export class PolicyPackProcess {
     private constructor(
         private readonly child: ChildProcess,
         private readonly client: AnalyzerClient,
-        private readonly stderr: string[],
     ) {}
 
     /** Starts the pack (or takes one already starting) and connects to it once it serves. */
@@ -85,7 +84,7 @@ export class PolicyPackProcess {
         const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": 400 * 1024 * 1024,
         });
-        return new PolicyPackProcess(started.child, client, started.stderr);
+        return new PolicyPackProcess(started.child, client);
     }
 
     async info(): Promise<PackInfo> {
@@ -181,11 +180,6 @@ export class PolicyPackProcess {
         );
         const stackUrn = resources.find((r) => r.type === TYPES.stack)?.urn;
         return res.getDiagnosticsList().map((d) => toViolation(d, stackUrn));
-    }
-
-    /** What the pack wrote to stderr so far (policy errors, stack traces). */
-    stderrText(): string {
-        return this.stderr.join("");
     }
 
     close(): void {

@@ -25,5 +25,5 @@ export const globalAdministratorAssignment = definePolicy<ResourceValidationPoli
     severity: "critical",
     rationale:
         "A smaller role or a narrower scope may not be enough to recover a tenant that is locked out.",
-    frameworks: [{ framework: "microsoft" }, { framework: "zeroTrustAssessment", controls: ["21835"] }, { framework: "cis", controls: ["1.1.3"] }],
+    frameworks: [{ framework: "microsoft" }, { framework: "zeroTrustAssessment", controls: ["21835"] }],
 });

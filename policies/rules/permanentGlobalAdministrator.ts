@@ -51,5 +51,5 @@ export const permanentGlobalAdministrator = definePolicy<StackValidationPolicy>(
     severity: "critical",
     rationale:
         "Activating a PIM-eligible role can fail in the very outage the accounts exist for; the role must be active and permanent.",
-    frameworks: [{ framework: "microsoft" }, { framework: "zeroTrustAssessment", controls: ["21835", "21816"] }, { framework: "scubaGear", controls: ["MS.AAD.7.4v1"] }],
+    frameworks: [{ framework: "microsoft" }, { framework: "zeroTrustAssessment", controls: ["21835"] }],
 });
