@@ -1,13 +1,15 @@
-// `npm run plan -- [--stack <name>] [--json]`: what `pulumi up` would declare, offline.
+// `npm run plan -- [--stack <name>] [--config-file <file>] [--json]`: what `pulumi up` would declare, offline.
 // Exit codes: 0 declared cleanly, 1 a mandatory policy violation, 2 a config or usage error.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startPolicyPack } from "./packProcess";
 
-const USAGE = `Usage: npm run plan -- [--stack <name>] [--config <key>=<value>]... [--ca-snapshot <file>]
-                     [--policy-config <file>] [--json]
+const USAGE = `Usage: npm run plan -- [--stack <name>] [--config-file <file>] [--config <key>=<value>]...
+                     [--ca-snapshot <file>] [--policy-config <file>] [--json]
 
   --stack, -s <name>   stack to plan: reads Pulumi.<name>.yaml (default: prod)
+  --config-file <file> use the configuration values in the specified file rather than detecting
+                       the file name from the stack, as \`pulumi preview --config-file\` does
   --config, -c k=v     set a config value for this plan only, as \`pulumi preview -c\` does
                        (key without namespace means entra-emergency-access:<key>; value read as YAML)
   --ca-snapshot <file> Conditional Access policies in Graph's list format ({"value": [...]}),
@@ -28,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
             args: argv,
             options: {
                 stack: { type: "string", short: "s", default: "prod" },
+                "config-file": { type: "string" },
                 config: { type: "string", short: "c", multiple: true, default: [] },
                 "ca-snapshot": { type: "string" },
                 "policy-config": { type: "string" },
@@ -62,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
         const plan = await runPlan({
             projectDir,
             stack: args.stack,
+            configFile: args["config-file"] && path.resolve(args["config-file"]),
             configOverrides: parseConfigOverrides(args.config),
             caSnapshot: args["ca-snapshot"] && path.resolve(args["ca-snapshot"]),
             policyConfig: args["policy-config"] ? readPolicyConfigFile(args["policy-config"]) : undefined,

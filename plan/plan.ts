@@ -14,6 +14,8 @@ export interface PlanOptions {
     /** Folder with Pulumi.yaml and the stack files. */
     readonly projectDir: string;
     readonly stack: string;
+    /** The stack config file to read instead of Pulumi.<stack>.yaml (the CLI's --config-file). */
+    readonly configFile?: string;
     /** `namespace:key` -> value, over the stack file (the CLI's --config). */
     readonly configOverrides?: Record<string, string>;
     /** A Conditional Access snapshot in Graph's list format; without one, no exclusion is planned. */
@@ -59,6 +61,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         const run = await runProgram({
             projectDir: options.projectDir,
             stack: options.stack,
+            configFile: options.configFile,
             configOverrides: options.configOverrides,
             programOptions: { conditionalAccessPolicies },
         });

@@ -1,5 +1,6 @@
-// Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI does for a program: project
-// config defaults first, then the stack's values, every value handed over as a string (objects as JSON).
+// Reads Pulumi.yaml and Pulumi.<stack>.yaml (or another stack config file, like `pulumi preview
+// --config-file`) the way the Pulumi CLI does for a program: project config defaults first, then the
+// stack's values, every value handed over as a string (objects as JSON).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -15,7 +16,9 @@ export interface ProjectFile {
 }
 
 function readYaml(file: string): unknown {
-    if (!fs.existsSync(file)) throw new UsageError(`${path.basename(file)} not found in ${path.dirname(file)}`);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        throw new UsageError(`${path.basename(file)} not found in ${path.dirname(file)}`);
+    }
     try {
         return parseYaml(fs.readFileSync(file, "utf8")) ?? {};
     } catch (err) {
@@ -33,14 +36,28 @@ function asConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** The stack config file the CLI reads for `stack`: `configFile` when given, else `<projectDir>/Pulumi.<stack>.yaml`. */
+export function stackConfigFile(projectDir: string, stack: string, configFile?: string): string {
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name "${stack}"`);
+    return configFile !== undefined ? path.resolve(projectDir, configFile) : path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
 /**
  * The config map the CLI would pass to the program (`namespace:key` -> string), from the project's
- * declared defaults and the stack file. Encrypted values cannot be read offline and are refused.
+ * declared defaults and the stack config file: `configFile` when given (as `pulumi preview --config-file`
+ * takes it), else Pulumi.<stack>.yaml in `projectDir`. Encrypted values cannot be read offline and are refused.
  */
-export function readStackConfig(projectDir: string, project: ProjectFile, stack: string): Record<string, string> {
-    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name "${stack}"`);
-    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+export function readStackConfig(
+    projectDir: string,
+    project: ProjectFile,
+    stack: string,
+    configFile?: string,
+): Record<string, string> {
+    const stackFile = stackConfigFile(projectDir, stack, configFile);
     const stackDoc = readYaml(stackFile) as { config?: Record<string, unknown> };
+    if (typeof stackDoc !== "object" || Array.isArray(stackDoc) || typeof (stackDoc.config ?? {}) !== "object") {
+        throw new UsageError(`${path.basename(stackFile)} is not a stack config file ({config: {<key>: <value>}})`);
+    }
     const config: Record<string, string> = {};
     for (const [key, declaration] of Object.entries(project.config)) {
         if (declaration && typeof declaration === "object" && declaration.default !== undefined) {
@@ -51,7 +68,7 @@ export function readStackConfig(projectDir: string, project: ProjectFile, stack:
         const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
         if (value && typeof value === "object" && "secure" in value) {
             throw new UsageError(
-                `${fullKey} in Pulumi.${stack}.yaml is encrypted; the offline plan cannot decrypt it. ` +
+                `${fullKey} in ${path.basename(stackFile)} is encrypted; the offline plan cannot decrypt it. ` +
                     "Keep secrets out of the plan's stacks, or run `pulumi preview`.",
             );
         }

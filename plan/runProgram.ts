@@ -10,8 +10,13 @@ import { installRecordingMonitor, type RecordedResource } from "./recordingMonit
 export interface ProgramRunOptions {
     /** Folder holding Pulumi.yaml, the stack files and index.ts. */
     readonly projectDir: string;
-    /** Stack name: reads Pulumi.<stack>.yaml. */
+    /** Stack name: reads Pulumi.<stack>.yaml unless `configFile` is given; also the stack of every URN. */
     readonly stack: string;
+    /**
+     * The stack config file to read instead of Pulumi.<stack>.yaml, like `pulumi preview --config-file`;
+     * relative to `projectDir`.
+     */
+    readonly configFile?: string;
     /** Extra or replacement config values (`namespace:key` -> string), applied over the stack file; undefined unsets. */
     readonly configOverrides?: Record<string, string | undefined>;
     /** Simulate `pulumi preview` rather than `pulumi up`. Defaults to false. */
@@ -47,7 +52,7 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
 export async function recordProgram(options: ProgramRunOptions): Promise<RecordedRun> {
     const project = readProject(options.projectDir);
     const config: Record<string, string | undefined> = {
-        ...readStackConfig(options.projectDir, project, options.stack),
+        ...readStackConfig(options.projectDir, project, options.stack, options.configFile),
         ...options.configOverrides,
     };
     for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
