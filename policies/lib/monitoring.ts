@@ -1,4 +1,5 @@
-// Finding the emergency monitoring resources and reading ISO 8601 frequencies.
+// Finding the emergency monitoring resources of a stack: the Sentinel sign-in and change rules, told apart by
+// their place in the component and their name suffix (policies/contract/constants.ts).
 import type { PolicyResource } from "@pulumi/policy";
 import { CHANGE_RULE_SUFFIX, SIGN_IN_RULE_SUFFIX, TYPES } from "../contract/constants";
 import { isEmergencyChild, rawProps } from "./emergency";
