@@ -1,21 +1,21 @@
 // Calls one policy's own validate function in-process, the way @pulumi/policy's server does (props
-// behind the same unknown-checking proxy, preview's "can't run" turned into a deferral), with the real
-// prod stack as the compliant fixture. The whole pack over gRPC is exercised by policyPack tests.
+// behind the same unknown-checking proxy, preview's "can't run" turned into a deferral), with the fixture
+// stack as the compliant example. The whole pack over gRPC is exercised by test/process/policyPack.test.ts.
+// Pick resources out of a stack with ./select.ts.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import path from "node:path";
+import { UNKNOWN_VALUE } from "../../policies/contract/constants";
 import type { RecordedResource } from "../../plan/recordingMonitor";
 import { runProgram } from "../../plan/runProgram";
 import { toPlainValue } from "../../plan/serialized";
 import { readPolicySnapshot } from "../../plan/snapshot";
-import { PROJECT_DIR } from "./program";
+import { CA_SNAPSHOT } from "./fixtures";
+import { fixtureRunOptions } from "./program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy") as {
     unknownCheckingProxy<T>(value: T): T;
     UnknownValueError: new (...args: any[]) => Error;
 };
-
-export const CA_SNAPSHOT = path.join(PROJECT_DIR, "test", "fixtures", "ca-policies.json");
 
 /** A resource as a test writes it: plain inputs and outputs, options by name. */
 export interface TestResource {
@@ -28,7 +28,7 @@ export interface TestResource {
     protect: boolean;
 }
 
-let prod: Promise<TestResource[]> | undefined;
+let fixture: Promise<TestResource[]> | undefined;
 
 function toTestResource(r: RecordedResource): TestResource {
     return {
@@ -42,24 +42,13 @@ function toTestResource(r: RecordedResource): TestResource {
     };
 }
 
-/** The prod stack with the Conditional Access fixture, as plain data; a fresh deep copy each call. */
-export async function prodStack(): Promise<TestResource[]> {
-    prod ??= runProgram({
-        projectDir: PROJECT_DIR,
-        stack: "prod",
-        programOptions: { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) },
-    }).then((run) => run.resources.map(toTestResource));
-    return structuredClone(await prod);
+/** The fixture stack with the Conditional Access snapshot, as plain data; a fresh deep copy each call. */
+export async function fixtureStack(): Promise<TestResource[]> {
+    fixture ??= runProgram(fixtureRunOptions({}, { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) })).then((run) =>
+        run.resources.map(toTestResource),
+    );
+    return structuredClone(await fixture);
 }
-
-export function find(resources: TestResource[], predicate: (r: TestResource) => boolean): TestResource {
-    const found = resources.filter(predicate);
-    if (found.length === 0) throw new Error("no resource matches");
-    return found[0];
-}
-
-export const byType = (type: string) => (r: TestResource) => r.type === type;
-export const byName = (suffix: string) => (r: TestResource) => r.name.endsWith(suffix);
 
 export interface Verdict {
     /** Violation messages, in order. */
@@ -184,4 +173,5 @@ export function updateProps(resource: TestResource, update: (props: Record<strin
     update(resource.outputs);
 }
 
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The value the engine sends for an input not known yet (during preview). */
+export const UNKNOWN = UNKNOWN_VALUE;

@@ -1,31 +1,40 @@
-// Runs the real program under the mock runtime (the same path as `npm run plan`) and helps tests
-// read what it declared.
-import * as path from "node:path";
+// Runs the real program under the mock runtime (the same path as `npm run plan`) on the fixture stack, and
+// reads what it declared. Pick resources out of a run with ./select.ts.
 import { CONFIG_NAMESPACE } from "../../config/schema";
-import type { RecordedResource } from "../../plan/recordingMonitor";
-import { recordProgram, runProgram, type ProgramRun, type RecordedRun } from "../../plan/runProgram";
+import type { ConditionalAccessPolicy } from "../../policies/contract/conditionalAccess";
+import { recordProgram, runProgram, type ProgramRun, type ProgramRunOptions, type RecordedRun } from "../../plan/runProgram";
 import { isSerializedSecret, toPlainValue } from "../../plan/serialized";
+import { FIXTURE_CONFIG_FILE, FIXTURE_STACK, PROJECT_DIR } from "./fixtures";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export { PROJECT_DIR } from "./fixtures";
 
-/** Config overrides for the prod stack: `{ accountCount: 4 }`; `undefined` unsets a key of the stack file. */
-export async function runProd(overrides: Record<string, unknown> = {}, stack = "prod"): Promise<ProgramRun> {
-    return runProgram(options(overrides, stack));
+/** How a test varies a fixture run. */
+export interface FixtureRunOptions {
+    /** The tenant's Conditional Access policies. None by default: tests never reach Microsoft Graph. */
+    readonly conditionalAccessPolicies?: readonly ConditionalAccessPolicy[];
 }
 
-/** Like runProd, but returns a failed run (its error and what it registered) instead of throwing. */
-export async function recordProd(overrides: Record<string, unknown> = {}, stack = "prod"): Promise<RecordedRun> {
-    return recordProgram(options(overrides, stack));
+/**
+ * Runs the fixture stack with config overrides such as `{ accountCount: 4 }` (keys without namespace are the
+ * project's; objects are sent as JSON; `undefined` unsets a key of the stack file).
+ */
+export async function runFixture(overrides: Record<string, unknown> = {}, options: FixtureRunOptions = {}): Promise<ProgramRun> {
+    return runProgram(fixtureRunOptions(overrides, options));
 }
 
-// Tests never reach Microsoft Graph: the program gets the tenant's Conditional Access policies from
-// the test (none here; test/helpers/policyHarness.ts and the plan tests use the fixture snapshot).
-function options(overrides: Record<string, unknown>, stack: string) {
+/** Like runFixture, but returns a failed run (its error and what it registered) instead of throwing. */
+export async function recordFixture(overrides: Record<string, unknown> = {}, options: FixtureRunOptions = {}): Promise<RecordedRun> {
+    return recordProgram(fixtureRunOptions(overrides, options));
+}
+
+/** The runProgram options of a fixture run. */
+export function fixtureRunOptions(overrides: Record<string, unknown> = {}, options: FixtureRunOptions = {}): ProgramRunOptions {
     return {
         projectDir: PROJECT_DIR,
-        stack,
+        stack: FIXTURE_STACK,
+        configFile: FIXTURE_CONFIG_FILE,
         configOverrides: asConfig(overrides),
-        programOptions: { conditionalAccessPolicies: [] },
+        programOptions: { conditionalAccessPolicies: options.conditionalAccessPolicies ?? [] },
     };
 }
 
@@ -36,16 +45,6 @@ function asConfig(overrides: Record<string, unknown>): Record<string, string | u
             value === undefined || typeof value === "string" ? value : JSON.stringify(value),
         ]),
     );
-}
-
-export function ofType(run: ProgramRun, type: string): RecordedResource[] {
-    return run.resources.filter((r) => r.type === type);
-}
-
-export function only(run: ProgramRun, type: string): RecordedResource {
-    const found = ofType(run, type);
-    if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
-    return found[0];
 }
 
 /** The plain value of an input or output (secrets unwrapped). */
