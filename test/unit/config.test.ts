@@ -1,12 +1,12 @@
-// The config schema: every rule and every message, tested without the Pulumi runtime; and the two
-// documents that must agree with it (Pulumi.yaml's declarations, the README's configuration table).
+// The config schema: every rule and every message, tested without the Pulumi runtime, and the fixture stack
+// the other suites run, which must be a complete, valid stack. (Pulumi.yaml and the README are checked against
+// the schema in test/repo/projectConfig.test.ts; the adopter's own stacks in test/repo/stacks.test.ts.)
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, ConfigError, parseStackConfig, type PulumiConfigType } from "../config/schema";
-import { PROJECT_DIR } from "./helpers/program";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, parseStackConfig } from "../../config/schema";
+import { FIXTURE_CONFIG_FILE } from "../helpers/fixtures";
 
 const VALID = { tenantDomain: "contoso.onmicrosoft.com" };
 const GUID = "7f3e2a91-4c5d-4b8e-9a12-3d6f8e1b2c47";
@@ -149,7 +149,7 @@ describe("stack config", () => {
         ],
     ];
     const SENTINEL_ACCEPTED =
-        "Accepted: an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration from PT5M to PT1H.";
+        "Accepted: an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration from PT5M to PT1H (default PT5M).";
     const ALERTS_ACCEPTED =
         "Accepted: an object {emails: [addresses], sms: [{countryCode, phoneNumber}], webhooks: [https URLs]} with at least one receiver.";
     const CA_ACCEPTED =
@@ -241,57 +241,25 @@ describe("stack config", () => {
     });
 });
 
-describe("Pulumi.yaml and the README agree with the schema", () => {
-    const project = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-    const declared: Record<string, { type: string; default?: unknown; description?: string }> = project.config;
-
-    test("the project is entra-emergency-access on the nodejs runtime", () => {
-        assert.equal(project.name, "entra-emergency-access");
-        assert.equal(project.runtime.name, "nodejs");
-    });
-
-    test("every declarable key is declared with its type, a description and its default", () => {
-        const declarable = Object.entries(CONFIG_KEYS).filter(([, spec]) => (spec.type as PulumiConfigType) !== "object");
-        assert.deepEqual(Object.keys(declared).sort(), declarable.map(([key]) => key).sort());
-        for (const [key, spec] of declarable) {
-            assert.equal(declared[key].type, spec.type, key);
-            assert.ok(declared[key].description, `${key} has no description`);
-            assert.deepEqual(declared[key].default, "default" in spec ? spec.default : undefined, key);
-        }
-    });
-
-    test("Pulumi.yaml's defaults pass the schema and give the schema's defaults", () => {
-        const defaults = Object.fromEntries(
-            Object.entries(declared)
-                .filter(([, d]) => d.default !== undefined)
-                .map(([key, d]) => [key, String(d.default)]),
-        );
-        // JSON round trip: an unset optional key and one set to undefined mean the same.
-        const normalized = (raw: Record<string, unknown>) => JSON.parse(JSON.stringify(parseStackConfig(raw)));
-        assert.deepEqual(normalized({ ...defaults, ...VALID }), normalized(VALID));
-    });
-
-    test("Pulumi.prod.yaml is a complete, valid stack for contoso.onmicrosoft.com", () => {
-        const prod = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8"));
+describe("the fixture stack", () => {
+    test("is a complete, valid stack for contoso.onmicrosoft.com, with every key set and no secret", () => {
+        const text = fs.readFileSync(FIXTURE_CONFIG_FILE, "utf8");
+        const fixture = parseYaml(text) as { config: Record<string, unknown> };
+        const prefix = `${CONFIG_NAMESPACE}:`;
+        assert.ok(Object.keys(fixture.config).every((key) => key.startsWith(prefix)), "every key in the project's namespace");
         const raw = Object.fromEntries(
-            Object.entries(prod.config).map(([key, value]) => [
-                key.replace("entra-emergency-access:", ""),
-                typeof value === "string" ? value : JSON.stringify(value),
-            ]),
+            Object.entries(fixture.config).map(([key, value]) => [key.slice(prefix.length), typeof value === "string" ? value : JSON.stringify(value)]),
         );
-        assert.equal(parseStackConfig(raw).tenantDomain, "contoso.onmicrosoft.com");
-        assert.ok(!JSON.stringify(prod).includes("secure"), "the example stack holds no secret");
-    });
-
-    test("the README's configuration table lists every key with its default", () => {
-        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-        for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-            const row = readme.split("\n").find((line) => line.startsWith(`| \`${key}\``));
-            assert.ok(row, `README has no row for ${key}`);
-            if ("required" in spec && spec.required) assert.match(row, /\| required \|/, `${key} is required`);
-            if ("default" in spec && spec.default !== "") {
-                assert.ok(row.includes(`\`${JSON.stringify(spec.default).replace(/^"|"$/g, "")}\``), `${key} default`);
-            }
-        }
+        assert.deepEqual(Object.keys(raw).sort(), Object.keys(CONFIG_KEYS).sort(), "the fixture sets every key");
+        const config = parseStackConfig(raw);
+        assert.equal(config.tenantDomain, "contoso.onmicrosoft.com");
+        assert.equal(config.accountCount, 2);
+        assert.deepEqual(config.sentinel, { resourceGroupName: "rg-security-prod", workspaceName: "law-sentinel-prod", queryFrequency: "PT5M" });
+        assert.deepEqual(config.alerts, {
+            emails: ["soc@contoso.com", "ciso@contoso.com"],
+            sms: [{ countryCode: "1", phoneNumber: "4255550100" }],
+            webhooks: [],
+        });
+        assert.doesNotMatch(text, /\bsecure:/, "the fixture holds no secret");
     });
 });

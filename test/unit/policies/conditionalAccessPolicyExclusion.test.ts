@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
-import { conditionalAccessPolicyExclusion as policy } from "../../policies/rules/conditionalAccessPolicyExclusion";
-import { validateResource, type TestResource } from "../helpers/policyHarness";
+import { TYPES } from "../../../policies/contract/constants";
+import { conditionalAccessPolicyExclusion as policy } from "../../../policies/rules/conditionalAccessPolicyExclusion";
+import { validateResource, type TestResource } from "../../helpers/policyHarness";
 
 const USERS = ["e2fb0405-ab36-5f6d-bb04-f604c1d9480a", "1fb1e91c-895e-56e6-8dc9-370fba8ac6cc"];
 const GROUP = "c83b34df-ac37-571e-8a4a-44dad8cc4f17";
@@ -47,6 +47,24 @@ describe(policy.name, () => {
         assert.deepEqual((await validateResource(policy, caPolicy({}))).violations, []);
         const workload = caPolicy({ includedUsers: ["None"] }, { clientApplications: { includedServicePrincipals: ["ServicePrincipalsInMyTenant"] } });
         assert.deepEqual((await validateResource(policy, workload, CONFIG)).violations, []);
+    });
+
+    test("is not applicable to a policy that includes no user (includedUsers [\"None\"] alone)", async () => {
+        assert.deepEqual((await validateResource(policy, caPolicy({ includedUsers: ["None"] }), CONFIG)).violations, []);
+    });
+
+    test("refuses a policy that targets users and service principals alike", async () => {
+        const mixed = caPolicy({}, { clientApplications: { includedServicePrincipals: ["ServicePrincipalsInMyTenant"] } });
+        assert.deepEqual((await validateResource(policy, mixed, CONFIG)).violations, [
+            `Require MFA for admins does not exclude emergency account(s) ${USERS.join(", ")}.`,
+        ]);
+    });
+
+    test("compares object ids without regard to case", async () => {
+        const upper = caPolicy({ excludedUsers: USERS.map((id) => id.toUpperCase()) });
+        assert.deepEqual((await validateResource(policy, upper, CONFIG)).violations, []);
+        const groupUpper = caPolicy({ excludedGroups: [GROUP.toUpperCase()] });
+        assert.deepEqual((await validateResource(policy, groupUpper, CONFIG)).violations, []);
     });
 
     test("remediates: adds the missing ids and keeps everything else", async () => {

@@ -1,13 +1,13 @@
-// The type tokens in common/constants.ts are what the policy pack matches resources by: each must be
-// exactly the token its SDK class registers.
+// The type tokens in policies/contract/constants.ts are what the policy pack matches resources by: each must be
+// exactly the token its SDK class registers (the dynamic resource's registration is checked in
+// test/program/conditionalAccessExclusionResource.test.ts).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as azuread from "@pulumi/azuread";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as securityinsights from "@pulumi/azure-native/securityinsights";
 import * as random from "@pulumi/random";
-import { TYPES } from "../policies/contract/constants";
-import { CONDITIONAL_ACCESS_EXCLUSION_TYPE } from "../components/conditionalAccess/exclusionProvider";
+import { DYNAMIC_RESOURCE_MODULE, PROJECT_NAME, TYPES } from "../../policies/contract/constants";
 
 const CLASSES: Array<[keyof typeof TYPES, unknown]> = [
     ["randomPassword", random.RandomPassword],
@@ -28,6 +28,7 @@ for (const [key, resourceClass] of CLASSES) {
     });
 }
 
-test("TYPES.conditionalAccessExclusion is the dynamic resource's token", () => {
-    assert.equal(TYPES.conditionalAccessExclusion, CONDITIONAL_ACCESS_EXCLUSION_TYPE);
+test("TYPES.conditionalAccessExclusion is a dynamic resource token in the project's own module", () => {
+    assert.equal(DYNAMIC_RESOURCE_MODULE, PROJECT_NAME);
+    assert.equal(TYPES.conditionalAccessExclusion, "pulumi-nodejs:dynamic/entra-emergency-access:ConditionalAccessExclusion");
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
-import { emergencyAccessPresence as policy } from "../../policies/rules/emergencyAccessPresence";
-import { prodStack, validateStack } from "../helpers/policyHarness";
+import { TYPES } from "../../../policies/contract/constants";
+import { emergencyAccessPresence as policy } from "../../../policies/rules/emergencyAccessPresence";
+import { fixtureStack, validateStack } from "../../helpers/policyHarness";
 
 describe(policy.name, () => {
-    test("passes the prod stack", async () => {
-        assert.deepEqual(await validateStack(policy, await prodStack()), { violations: [] });
+    test("passes the fixture stack", async () => {
+        assert.deepEqual(await validateStack(policy, await fixtureStack()), { violations: [] });
     });
 
     const removals: Array<[string, (r: { type: string; name: string }) => boolean, string]> = [
@@ -25,18 +25,18 @@ describe(policy.name, () => {
     ];
     for (const [what, removed, message] of removals) {
         test(`refuses a stack without ${what}`, async () => {
-            const stack = (await prodStack()).filter((r) => !removed(r));
+            const stack = (await fixtureStack()).filter((r) => !removed(r));
             assert.deepEqual((await validateStack(policy, stack)).violations, [message]);
         });
     }
 
     test("refuses a single account", async () => {
-        const stack = (await prodStack()).filter((r) => !/(account|password|global-administrator)-2$/.test(r.name));
+        const stack = (await fixtureStack()).filter((r) => !/(account|password|global-administrator)-2$/.test(r.name));
         assert.deepEqual((await validateStack(policy, stack)).violations, ["missing: emergency accounts (1 declared, at least 2 needed)."]);
     });
 
     test("direct alerts can be made optional by config", async () => {
-        const stack = (await prodStack()).filter((r) => r.type !== TYPES.actionGroup && r.type !== TYPES.scheduledQueryRule);
+        const stack = (await fixtureStack()).filter((r) => r.type !== TYPES.actionGroup && r.type !== TYPES.scheduledQueryRule);
         assert.deepEqual((await validateStack(policy, stack, { requireDirectAlerts: false })).violations, []);
     });
 });

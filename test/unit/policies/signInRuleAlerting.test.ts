@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { signInRuleAlerting as policy } from "../../policies/rules/signInRuleAlerting";
-import { byName, find, prodStack, setProp, updateProps, validateEachResource, validateResource } from "../helpers/policyHarness";
+import { signInRuleAlerting as policy } from "../../../policies/rules/signInRuleAlerting";
+import { fixtureStack, setProp, updateProps, validateEachResource, validateResource } from "../../helpers/policyHarness";
+import { byName, one } from "../../helpers/select";
 
 async function signInRule() {
-    return find(await prodStack(), byName("-sign-in-rule"));
+    return one(await fixtureStack(), byName("-sign-in-rule"));
 }
 
 describe(policy.name, () => {
-    test("passes the prod stack", async () => {
-        assert.deepEqual((await validateEachResource(policy, await prodStack())).violations, []);
+    test("passes the fixture stack", async () => {
+        assert.deepEqual((await validateEachResource(policy, await fixtureStack())).violations, []);
     });
 
     const cases: Array<[string, (rule: any) => void, RegExp]> = [
@@ -48,7 +49,7 @@ describe(policy.name, () => {
     });
 
     test("does not judge the change rule", async () => {
-        const change = find(await prodStack(), byName("-change-rule"));
+        const change = one(await fixtureStack(), byName("-change-rule"));
         setProp(change, "severity", "Low");
         assert.deepEqual((await validateResource(policy, change)).violations, []);
     });

@@ -1,20 +1,21 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
-import { conditionalAccessExclusions as policy } from "../../policies/rules/conditionalAccessExclusions";
-import { UNKNOWN, byType, find, prodStack, updateProps, validateStack, type TestResource } from "../helpers/policyHarness";
+import { TYPES } from "../../../policies/contract/constants";
+import { conditionalAccessExclusions as policy } from "../../../policies/rules/conditionalAccessExclusions";
+import { UNKNOWN, fixtureStack, updateProps, validateStack, type TestResource } from "../../helpers/policyHarness";
+import { byType, first, one } from "../../helpers/select";
 
 async function withCaPolicy(users: Record<string, unknown>): Promise<TestResource[]> {
-    const stack = await prodStack();
+    const stack = await fixtureStack();
     const props = {
         displayName: "Block legacy authentication",
         state: "enabled",
         conditions: { clientAppTypes: ["exchangeActiveSync", "other"], users: { includedUsers: ["All"], ...users } },
         grantControls: { operator: "OR", builtInControls: ["block"] },
     };
-    const component = find(stack, byType("entra-emergency-access:index:EmergencyAccess"));
+    const component = one(stack, byType("entra-emergency-access:index:EmergencyAccess"));
     stack.push({
-        urn: "urn:pulumi:prod::entra-emergency-access::azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy::block-legacy",
+        urn: "urn:pulumi:fixture::entra-emergency-access::azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy::block-legacy",
         type: TYPES.conditionalAccessPolicy,
         name: "block-legacy",
         parent: component.parent,
@@ -26,16 +27,16 @@ async function withCaPolicy(users: Record<string, unknown>): Promise<TestResourc
 }
 
 describe(policy.name, () => {
-    test("passes the prod stack and its seven exclusions", async () => {
-        const stack = await prodStack();
+    test("passes the fixture stack and its seven exclusions", async () => {
+        const stack = await fixtureStack();
         assert.equal(stack.filter(byType(TYPES.conditionalAccessExclusion)).length, 7);
         assert.deepEqual(await validateStack(policy, stack), { violations: [] });
     });
 
     test("passes a declared CA policy built with excludeFromConditionalAccess (both ids and the group)", async () => {
-        const stack = await prodStack();
-        const ids = find(stack, byType(TYPES.stack)).outputs.emergencyAccountObjectIds;
-        const group = find(stack, byType(TYPES.group)).outputs.objectId;
+        const stack = await fixtureStack();
+        const ids = one(stack, byType(TYPES.stack)).outputs.emergencyAccountObjectIds;
+        const group = one(stack, byType(TYPES.group)).outputs.objectId;
         assert.deepEqual((await validateStack(policy, await withCaPolicy({ excludedUsers: ids, excludedGroups: [group] }))).violations, []);
     });
 
@@ -46,16 +47,16 @@ describe(policy.name, () => {
     });
 
     test("refuses a declared CA policy excluding only one account", async () => {
-        const stack = await prodStack();
-        const [first] = find(stack, byType(TYPES.stack)).outputs.emergencyAccountObjectIds;
-        assert.deepEqual((await validateStack(policy, await withCaPolicy({ excludedUsers: [first] }))).violations, [
+        const stack = await fixtureStack();
+        const [firstId] = one(stack, byType(TYPES.stack)).outputs.emergencyAccountObjectIds;
+        assert.deepEqual((await validateStack(policy, await withCaPolicy({ excludedUsers: [firstId] }))).violations, [
             "Conditional Access policy Block legacy authentication does not exclude breakglass-2@contoso.onmicrosoft.com.",
         ]);
     });
 
     test("refuses an exclusion resource missing an account", async () => {
-        const stack = await prodStack();
-        const exclusion = find(stack, byType(TYPES.conditionalAccessExclusion));
+        const stack = await fixtureStack();
+        const exclusion = first(stack, byType(TYPES.conditionalAccessExclusion));
         updateProps(exclusion, (p) => p.userIds.pop());
         assert.deepEqual((await validateStack(policy, stack)).violations, [
             `Exclusion ${exclusion.name} (policy ${exclusion.inputs.policyId}) does not cover breakglass-2@contoso.onmicrosoft.com.`,
@@ -63,8 +64,8 @@ describe(policy.name, () => {
     });
 
     test("defers while the exclusion's ids are unknown", async () => {
-        const stack = await prodStack();
-        updateProps(find(stack, byType(TYPES.conditionalAccessExclusion)), (p) => (p.userIds = UNKNOWN));
+        const stack = await fixtureStack();
+        updateProps(first(stack, byType(TYPES.conditionalAccessExclusion)), (p) => (p.userIds = UNKNOWN));
         const verdict = await validateStack(policy, stack);
         assert.deepEqual(verdict.violations, []);
         assert.match(verdict.deferred ?? "", /Conditional Access exclusions/);

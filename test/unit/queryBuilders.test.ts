@@ -1,35 +1,26 @@
-// The query builders, read as text: no Kusto engine runs here (test/kql.test.ts parses and binds the same
-// queries). What is checked is what a reviewer would check by eye: the exact ids, both sign-in tables, no
-// result filter, the ingestion-delay filters, the three change detections, and refused input.
+// The query builders, read as text: no Kusto engine runs here (kql.test.ts parses and binds the same queries).
+// What is checked is what a reviewer would check by eye: the exact ids, both sign-in tables, no result filter,
+// the ingestion-delay filters, the three change detections, and refused input. The windows and durations they
+// take are in queryWindows.test.ts; the readers the pack uses on queries it did not build, in queryReaders.test.ts.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import fc from "fast-check";
+import { DEFAULTS } from "../../policies/contract/constants";
 import {
     CHANGE_COLUMNS,
     CHANGE_DETECTIONS,
-    DEFAULT_QUERY_FREQUENCY,
-    INGESTION_DELAY_ALLOWANCE_MINUTES,
     MAX_LOOKBACK_MINUTES,
-    QueryInputError,
     SIGN_IN_COLUMNS,
     SIGN_IN_TABLES,
     changeQuery,
-    defaultLookback,
-    isoDurationMinutes,
     minutesToIsoDuration,
-    queryHidesFailedSignIns,
-    queryReferencesAccount,
     queryWindow,
     signInQuery,
-    type QueryWindow,
-} from "../policies/contract/queries";
-import { ACCOUNTS, GROUP } from "./helpers/ids";
+} from "../../policies/contract/queries";
+import { queryHidesFailedSignIns, queryReferencesAccount } from "../../policies/contract/queryReaders";
+import { ACCOUNTS, GROUP, OTHER } from "../helpers/ids";
+import { ACCOUNT_SETS, WINDOWS, assertRefused } from "../helpers/queries";
 
-const OTHER = "e902893a-9d22-3c7e-a7b8-d6e313b71d9f";
 const GUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
-const ACCOUNT_SETS = [1, 2, 4].map((n) => ACCOUNTS.slice(0, n));
-const WINDOWS: QueryWindow[] = ["PT5M", "PT15M", "PT1H", "P1D"].map((frequency) => queryWindow(frequency));
 
 /** The ids of a `let name = dynamic([...]);` statement. */
 function letIds(query: string, name: string): string[] {
@@ -51,14 +42,6 @@ function projectedColumns(query: string): string[] {
 function agoAfter(query: string, what: string): number[] {
     const escaped = what.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     return [...query.matchAll(new RegExp(`${escaped} ago\\((\\d+)m\\)`, "g"))].map((m) => Number(m[1]));
-}
-
-function assertRefused(run: () => unknown, message: string): void {
-    assert.throws(run, (err: unknown) => {
-        assert.ok(err instanceof QueryInputError, `expected QueryInputError, got ${String(err)}`);
-        assert.equal(err.message, message);
-        return true;
-    });
 }
 
 describe("signInQuery", () => {
@@ -94,7 +77,7 @@ describe("signInQuery", () => {
     }
 
     test("projects what an analyst and the rules need, including the source table", () => {
-        const columns = projectedColumns(signInQuery(ACCOUNTS, queryWindow(DEFAULT_QUERY_FREQUENCY)));
+        const columns = projectedColumns(signInQuery(ACCOUNTS, queryWindow(DEFAULTS.queryFrequency)));
         for (const column of [
             "TimeGenerated",
             "UserPrincipalName",
@@ -116,7 +99,7 @@ describe("signInQuery", () => {
     });
 
     test("aligns the columns whose types differ between the two tables before the union", () => {
-        const query = signInQuery(ACCOUNTS, queryWindow(DEFAULT_QUERY_FREQUENCY));
+        const query = signInQuery(ACCOUNTS, queryWindow(DEFAULTS.queryFrequency));
         assert.match(query, /LocationDetails = todynamic\(LocationDetails\), DeviceDetail = todynamic\(DeviceDetail\)\)/);
     });
 
@@ -252,150 +235,4 @@ describe("refused input", () => {
     for (const [what, run, message] of cases) {
         test(`refuses ${what}`, () => assertRefused(run, message));
     }
-});
-
-describe("windows", () => {
-    test("the default frequency runs every 5 minutes over the last hour", () => {
-        assert.deepEqual(queryWindow(DEFAULT_QUERY_FREQUENCY), { frequencyMinutes: 5, lookbackMinutes: 60 });
-        assert.deepEqual(queryWindow("PT1H"), { frequencyMinutes: 60, lookbackMinutes: 115 });
-        assert.deepEqual(queryWindow(1), { frequencyMinutes: 1, lookbackMinutes: 60 });
-    });
-
-    test("the default look-back is strictly longer than the frequency, by the allowance, and at least an hour", () => {
-        fc.assert(
-            fc.property(fc.integer({ min: 1, max: MAX_LOOKBACK_MINUTES - INGESTION_DELAY_ALLOWANCE_MINUTES }), (frequency) => {
-                const lookback = defaultLookback(frequency);
-                assert.ok(lookback > frequency);
-                assert.ok(lookback >= 60);
-                assert.ok(lookback - frequency >= INGESTION_DELAY_ALLOWANCE_MINUTES);
-                assert.ok(lookback <= MAX_LOOKBACK_MINUTES);
-            }),
-        );
-        assert.throws(() => defaultLookback(MAX_LOOKBACK_MINUTES), QueryInputError);
-    });
-
-    // The technique itself, simulated: runs every f minutes; each keeps the records generated within the
-    // look-back and ingested since the previous run. A record whose ingestion delay is within the allowance
-    // is reported by exactly one run.
-    test("a record delayed by up to the allowance is reported exactly once", () => {
-        fc.assert(
-            fc.property(
-                fc.integer({ min: 1, max: 180 }),
-                fc.integer({ min: 0, max: 10_000 }),
-                fc.integer({ min: 0, max: INGESTION_DELAY_ALLOWANCE_MINUTES * 60 }),
-                (frequency, generatedSecond, delaySeconds) => {
-                    const lookback = defaultLookback(frequency) * 60;
-                    const step = frequency * 60;
-                    const generated = generatedSecond;
-                    const ingested = generated + delaySeconds;
-                    let reports = 0;
-                    for (let run = 0; run <= ingested + 2 * lookback; run += step) {
-                        const inLookback = generated >= run - lookback;
-                        const newlyIngested = ingested > run - step && ingested <= run;
-                        if (inLookback && newlyIngested) reports++;
-                    }
-                    assert.equal(reports, 1);
-                },
-            ),
-        );
-    });
-});
-
-describe("ISO 8601 durations", () => {
-    const cases: Array<[string, number | undefined]> = [
-        ["PT5M", 5],
-        ["PT1H", 60],
-        ["PT1H5M", 65],
-        ["PT120S", 2],
-        ["P1D", 1440],
-        ["P1DT1H", 1500],
-        ["P14D", 20160],
-        ["PT90S", undefined],
-        ["PT0M", undefined],
-        ["P", undefined],
-        ["PT", undefined],
-        ["P1DT", undefined],
-        ["P1M", undefined],
-        ["P1W", undefined],
-        ["pt5m", undefined],
-        ["5", undefined],
-        ["", undefined],
-    ];
-    for (const [text, minutes] of cases) {
-        test(`${JSON.stringify(text)} is ${String(minutes)} minutes`, () => assert.equal(isoDurationMinutes(text), minutes));
-    }
-
-    test("minutes print in Azure's canonical form", () => {
-        assert.deepEqual(
-            [5, 60, 65, 115, 1440, 1500, 20160].map(minutesToIsoDuration),
-            ["PT5M", "PT1H", "PT1H5M", "PT1H55M", "P1D", "P1DT1H", "P14D"],
-        );
-    });
-
-    test("minutes survive a round trip", () => {
-        fc.assert(fc.property(fc.integer({ min: 1, max: 10_000_000 }), (minutes) => {
-            assert.equal(isoDurationMinutes(minutesToIsoDuration(minutes)), minutes);
-        }));
-    });
-});
-
-describe("queryReferencesAccount", () => {
-    const id = ACCOUNTS[0];
-    const cases: Array<[string, string, boolean]> = [
-        ["a string literal", `SigninLogs | where UserId == "${id}"`, true],
-        ["another letter case", `SigninLogs | where UserId =~ '${id.toUpperCase()}'`, true],
-        ["a dynamic list", `let ids = dynamic(["${OTHER}", "${id}"]);`, true],
-        ["a verbatim string", `SigninLogs | where UserId == @"${id}"`, true],
-        ["another id only", `SigninLogs | where UserId == "${OTHER}"`, false],
-        ["a comment only", `// ${id}\nSigninLogs | take 1`, false],
-        ["a comment after code", `SigninLogs | where UserId == "${OTHER}" // not ${id}`, false],
-        ["a longer token", `SigninLogs | where UserId == "${id}0"`, false],
-        ["a URL in a string, not a comment", `print "https://example.com/${id}"`, true],
-    ];
-    for (const [what, query, expected] of cases) {
-        test(`${expected ? "finds" : "does not find"} the id in ${what}`, () => assert.equal(queryReferencesAccount(query, id), expected));
-    }
-
-    test("refuses an id that is not a GUID", () => {
-        assertRefused(
-            () => queryReferencesAccount("SigninLogs", ".*"),
-            'id is not a GUID (got ".*"): object ids look like 00000000-0000-0000-0000-000000000000.',
-        );
-    });
-});
-
-describe("queryHidesFailedSignIns", () => {
-    const cases: Array<[string, boolean]> = [
-        ["SigninLogs | where ResultType == 0", true],
-        ['SigninLogs | where ResultType == "0"', true],
-        ['SigninLogs | where ResultType in ("0")', true],
-        ['SigninLogs | where ResultType in~ ("0", "50126")', true],
-        ['SigninLogs | where ResultType != "0"', true],
-        ["SigninLogs | where toint(ResultType) == 0", true],
-        ['SigninLogs | where UserId == "x" and ResultType == 0', true],
-        ["SigninLogs\n| where UserId == 'x'\n    and ResultType == 0", true],
-        ["SigninLogs | filter ResultType == 0", true],
-        ["union (SigninLogs | where ResultType == 0), AADNonInteractiveUserSignInLogs", true],
-        ["SigninLogs | where Status.errorCode == 0", true],
-        ['SigninLogs | mv-apply p = ConditionalAccessPolicies on (where ResultType == "0")', true],
-        ['SigninLogs | where ConditionalAccessStatus == "success"', true],
-        ["SigninLogs | project UserId, ResultType", false],
-        ["SigninLogs | summarize count() by ResultType", false],
-        ["// | where ResultType == 0\nSigninLogs", false],
-        ['SigninLogs | where UserPrincipalName != "| where ResultType == 0"', false],
-        ["SigninLogs | where ResultTypeCount > 0", false],
-        ['SigninLogs | where UserId == "x" | extend Failed = ResultType != "0"', false],
-    ];
-    for (const [query, expected] of cases) {
-        test(`${JSON.stringify(query)} → ${expected}`, () => assert.equal(queryHidesFailedSignIns(query), expected));
-    }
-
-    test("the built queries never hide a failed sign-in", () => {
-        for (const ids of ACCOUNT_SETS) {
-            for (const window of WINDOWS) {
-                assert.equal(queryHidesFailedSignIns(signInQuery(ids, window)), false);
-                assert.equal(queryHidesFailedSignIns(changeQuery(ids, GROUP, window)), false);
-            }
-        }
-    });
 });

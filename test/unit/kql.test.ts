@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { KqlValidationError, assertValidKql, validateKql, type KqlDiagnostic } from "../policies/contract/kql/validator";
-import { SIGN_IN_TABLES, changeQuery, queryWindow, signInQuery, type SignInTable } from "../policies/contract/queries";
-import { ACCOUNTS, GROUP } from "./helpers/ids";
+import { KqlValidationError, assertValidKql, validateKql, type KqlDiagnostic } from "../../policies/contract/kql/validator";
+import { SIGN_IN_TABLES, changeQuery, queryWindow, signInQuery, type SignInTable } from "../../policies/contract/queries";
+import { ACCOUNTS, GROUP } from "../helpers/ids";
 
 /** Whether any file of the Kusto package is loaded, or its global defined. */
 function kustoLoaded(): boolean {
@@ -47,10 +47,12 @@ describe("loading", () => {
 
     test("survives a cleared module cache: the Kusto globals are reused, not defined twice", () => {
         for (const file of Object.keys(require.cache)) {
-            if (file.includes("@kusto") || file.endsWith(path.join("common", "kql", "validator.ts"))) delete require.cache[file];
+            if (file.includes("@kusto") || file.endsWith(path.join("contract", "kql", "validator.ts"))) delete require.cache[file];
         }
+        const cached = Object.keys(require.cache).filter((file) => file.includes("@kusto") || file.endsWith(path.join("contract", "kql", "validator.ts")));
+        assert.deepEqual(cached, [], "the validator and the library left the module cache");
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const fresh = require("../policies/contract/kql/validator") as typeof import("../common/kql/validator");
+        const fresh = require("../../policies/contract/kql/validator") as typeof import("../../policies/contract/kql/validator");
         assert.deepEqual(fresh.validateKql("SigninLogs | take 1"), []);
     });
 });

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
-import { emergencyPasswordStrength as policy } from "../../policies/rules/emergencyPasswordStrength";
-import { byType, find, prodStack, setProp, validateEachResource, validateResource } from "../helpers/policyHarness";
+import { TYPES } from "../../../policies/contract/constants";
+import { emergencyPasswordStrength as policy } from "../../../policies/rules/emergencyPasswordStrength";
+import { fixtureStack, setProp, validateEachResource, validateResource } from "../../helpers/policyHarness";
+import { byType, first } from "../../helpers/select";
 
 describe(policy.name, () => {
-    test("passes the prod stack", async () => {
-        assert.deepEqual(await validateEachResource(policy, await prodStack()), { violations: [], deferred: undefined });
+    test("passes the fixture stack", async () => {
+        assert.deepEqual(await validateEachResource(policy, await fixtureStack()), { violations: [], deferred: undefined });
     });
 
     const cases: Array<[string, string, unknown, string]> = [
@@ -18,14 +19,14 @@ describe(policy.name, () => {
     ];
     for (const [what, key, value, message] of cases) {
         test(`refuses ${what}`, async () => {
-            const password = find(await prodStack(), byType(TYPES.randomPassword));
+            const password = first(await fixtureStack(), byType(TYPES.randomPassword));
             setProp(password, key, value);
             assert.deepEqual((await validateResource(policy, password)).violations, [message]);
         });
     }
 
     test("a configured minimum raises the floor but cannot lower it", async () => {
-        const password = find(await prodStack(), byType(TYPES.randomPassword));
+        const password = first(await fixtureStack(), byType(TYPES.randomPassword));
         assert.deepEqual((await validateResource(policy, password, { minimumLength: 40 })).violations, [
             "length is 32; emergency passwords need at least 40 characters.",
         ]);
@@ -36,7 +37,7 @@ describe(policy.name, () => {
     });
 
     test("ignores passwords outside the EmergencyAccess component", async () => {
-        const password = find(await prodStack(), byType(TYPES.randomPassword));
+        const password = first(await fixtureStack(), byType(TYPES.randomPassword));
         password.urn = password.urn.replace("entra-emergency-access:index:EmergencyAccess$", "");
         setProp(password, "length", 8);
         assert.deepEqual((await validateResource(policy, password)).violations, []);

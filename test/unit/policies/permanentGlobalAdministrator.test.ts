@@ -1,25 +1,26 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
-import { permanentGlobalAdministrator as policy } from "../../policies/rules/permanentGlobalAdministrator";
-import { UNKNOWN, byName, byType, find, prodStack, setProp, validateStack } from "../helpers/policyHarness";
+import { TYPES } from "../../../policies/contract/constants";
+import { permanentGlobalAdministrator as policy } from "../../../policies/rules/permanentGlobalAdministrator";
+import { UNKNOWN, fixtureStack, setProp, validateStack } from "../../helpers/policyHarness";
+import { byName, byType, one } from "../../helpers/select";
 
 describe(policy.name, () => {
-    test("passes the prod stack", async () => {
-        assert.deepEqual(await validateStack(policy, await prodStack()), { violations: [] });
+    test("passes the fixture stack", async () => {
+        assert.deepEqual(await validateStack(policy, await fixtureStack()), { violations: [] });
     });
 
     test("refuses an account whose assignment was removed", async () => {
-        const stack = (await prodStack()).filter((r) => !r.name.endsWith("global-administrator-2"));
+        const stack = (await fixtureStack()).filter((r) => !r.name.endsWith("global-administrator-2"));
         assert.deepEqual((await validateStack(policy, stack)).violations, [
             'breakglass-2@contoso.onmicrosoft.com has no permanent Global Administrator assignment at "/".',
         ]);
     });
 
     test("refuses an eligibility request in place of the assignment", async () => {
-        const stack = await prodStack();
-        const assignment = find(stack, byName("global-administrator-1"));
-        const user = find(stack, byName("account-1"));
+        const stack = await fixtureStack();
+        const assignment = one(stack, byName("global-administrator-1"));
+        const user = one(stack, byName("account-1"));
         const request = {
             ...assignment,
             type: TYPES.directoryRoleEligibilityScheduleRequest,
@@ -41,7 +42,7 @@ describe(policy.name, () => {
     });
 
     test("defers to pulumi up while the accounts' object ids are unknown", async () => {
-        const stack = await prodStack();
+        const stack = await fixtureStack();
         for (const user of stack.filter(byType(TYPES.user))) setProp(user, "objectId", UNKNOWN);
         const verdict = await validateStack(policy, stack);
         assert.deepEqual(verdict.violations, []);

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
-import { emergencyAccountPasswordSettings as policy } from "../../policies/rules/emergencyAccountPasswordSettings";
-import { byType, find, prodStack, setProp, validateEachResource, validateResource } from "../helpers/policyHarness";
+import { TYPES } from "../../../policies/contract/constants";
+import { emergencyAccountPasswordSettings as policy } from "../../../policies/rules/emergencyAccountPasswordSettings";
+import { fixtureStack, setProp, validateEachResource, validateResource } from "../../helpers/policyHarness";
+import { byType, first } from "../../helpers/select";
 
 const UPN = "breakglass-1@contoso.onmicrosoft.com";
 
 describe(policy.name, () => {
-    test("passes the prod stack", async () => {
-        assert.deepEqual((await validateEachResource(policy, await prodStack())).violations, []);
+    test("passes the fixture stack", async () => {
+        assert.deepEqual((await validateEachResource(policy, await fixtureStack())).violations, []);
     });
 
     const cases: Array<[string, string, unknown, string]> = [
@@ -19,7 +20,7 @@ describe(policy.name, () => {
     ];
     for (const [what, key, value, message] of cases) {
         test(`refuses ${what}`, async () => {
-            const user = find(await prodStack(), byType(TYPES.user));
+            const user = first(await fixtureStack(), byType(TYPES.user));
             setProp(user, key, value);
             assert.deepEqual((await validateResource(policy, user)).violations, [message]);
         });

@@ -1,44 +1,45 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
-import { emergencyGroupMembership as policy } from "../../policies/rules/emergencyGroupMembership";
-import { UNKNOWN, byType, find, prodStack, setProp, updateProps, validateStack } from "../helpers/policyHarness";
+import { TYPES } from "../../../policies/contract/constants";
+import { emergencyGroupMembership as policy } from "../../../policies/rules/emergencyGroupMembership";
+import { UNKNOWN, fixtureStack, setProp, updateProps, validateStack } from "../../helpers/policyHarness";
+import { byType, one } from "../../helpers/select";
 
 describe(policy.name, () => {
-    test("passes the prod stack", async () => {
-        assert.deepEqual(await validateStack(policy, await prodStack()), { violations: [] });
+    test("passes the fixture stack", async () => {
+        assert.deepEqual(await validateStack(policy, await fixtureStack()), { violations: [] });
     });
 
     test("refuses a group that is not role-assignable", async () => {
-        const stack = await prodStack();
-        setProp(find(stack, byType(TYPES.group)), "assignableToRole", false);
+        const stack = await fixtureStack();
+        setProp(one(stack, byType(TYPES.group)), "assignableToRole", false);
         assert.deepEqual((await validateStack(policy, stack)).violations, [
             "emergency-access-group is not role-assignable, so Groups and User Administrators could change its members.",
         ]);
     });
 
     test("refuses a group that is not security-enabled", async () => {
-        const stack = await prodStack();
-        setProp(find(stack, byType(TYPES.group)), "securityEnabled", false);
+        const stack = await fixtureStack();
+        setProp(one(stack, byType(TYPES.group)), "securityEnabled", false);
         assert.deepEqual((await validateStack(policy, stack)).violations, ["emergency-access-group is not security-enabled."]);
     });
 
     test("refuses a group missing an account", async () => {
-        const stack = await prodStack();
-        updateProps(find(stack, byType(TYPES.group)), (p) => p.members.pop());
+        const stack = await fixtureStack();
+        updateProps(one(stack, byType(TYPES.group)), (p) => p.members.pop());
         assert.deepEqual((await validateStack(policy, stack)).violations, [
             "breakglass-2@contoso.onmicrosoft.com is not a member of emergency-access-group.",
         ]);
     });
 
     test("leaves a removed group to the presence policy", async () => {
-        const stack = (await prodStack()).filter((r) => r.type !== TYPES.group);
+        const stack = (await fixtureStack()).filter((r) => r.type !== TYPES.group);
         assert.deepEqual(await validateStack(policy, stack), { violations: [] });
     });
 
     test("defers membership to pulumi up while ids are unknown, but still checks the flags", async () => {
-        const stack = await prodStack();
-        const group = find(stack, byType(TYPES.group));
+        const stack = await fixtureStack();
+        const group = one(stack, byType(TYPES.group));
         setProp(group, "members", [UNKNOWN, UNKNOWN]);
         setProp(group, "assignableToRole", false);
         const verdict = await validateStack(policy, stack);
