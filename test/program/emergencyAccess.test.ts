@@ -9,12 +9,14 @@ import {
     PASSWORD_SPECIAL_CHARACTERS,
     STACK_OUTPUTS,
     TYPES,
-} from "../policies/contract/constants";
-import { resolveEmergencyAccessArgs } from "../components";
-import { ConfigError } from "../config/schema";
-import type { ProgramRun } from "../plan/runProgram";
-import { isSerializedSecret } from "../plan/serialized";
-import { ofType, only, plain, plainOccurrences, recordProd, runProd } from "./helpers/program";
+} from "../../policies/contract/constants";
+import { resolveEmergencyAccessArgs } from "../../components/emergencyAccess";
+import { ConfigError } from "../../config/schema";
+import type { ProgramRun } from "../../plan/runProgram";
+import { isSerializedSecret } from "../../plan/serialized";
+import { FIXTURE_GROUP_ID, FIXTURE_USER_IDS } from "../helpers/ids";
+import { plain, plainOccurrences, recordFixture, runFixture } from "../helpers/program";
+import { all, byType, one } from "../helpers/select";
 
 const PASSWORD_CLASSES = ["upper", "lower", "numeric", "special"] as const;
 const MIN_FIELDS = ["minUpper", "minLower", "minNumeric", "minSpecial"] as const;
@@ -27,21 +29,21 @@ for (const accountCount of [2, 4]) {
     describe(`EmergencyAccess with ${accountCount} accounts`, () => {
         let run: ProgramRun;
         before(async () => {
-            run = await runProd({ accountCount });
+            run = await runFixture({ accountCount });
         });
 
         test("declares one password, one user and one Global Administrator assignment per account", () => {
             for (const type of [TYPES.randomPassword, TYPES.user, TYPES.directoryRoleAssignment]) {
-                const names = ofType(run, type).map((r) => accountNumber(r.name));
+                const names = all(run, byType(type)).map((r) => accountNumber(r.name));
                 assert.deepEqual(names.sort(), Array.from({ length: accountCount }, (_, i) => i + 1), type);
             }
-            assert.equal(ofType(run, TYPES.directoryRole).length, 1);
-            assert.equal(ofType(run, TYPES.group).length, 1);
-            assert.equal(ofType(run, TYPES.directoryRoleEligibilityScheduleRequest).length, 0);
+            assert.equal(all(run, byType(TYPES.directoryRole)).length, 1);
+            assert.equal(all(run, byType(TYPES.group)).length, 1);
+            assert.equal(all(run, byType(TYPES.directoryRoleEligibilityScheduleRequest)).length, 0);
         });
 
         test("every child is parented to the EmergencyAccess component", () => {
-            const component = only(run, EMERGENCY_ACCESS_TYPE);
+            const component = one(run, byType(EMERGENCY_ACCESS_TYPE));
             for (const r of run.resources.filter((r) => r.custom)) {
                 assert.equal(r.parent, component.urn, r.urn);
                 assert.match(r.name, /^emergency-access-/, r.urn);
@@ -49,7 +51,7 @@ for (const accountCount of [2, 4]) {
         });
 
         test("every password is 32 characters with all four classes required, at least 2 of each", () => {
-            for (const password of ofType(run, TYPES.randomPassword)) {
+            for (const password of all(run, byType(TYPES.randomPassword))) {
                 const inputs = plain(password.inputs);
                 assert.equal(inputs.length, 32, password.urn);
                 for (const cls of PASSWORD_CLASSES) assert.equal(inputs[cls], true, `${password.urn} ${cls}`);
@@ -59,13 +61,13 @@ for (const accountCount of [2, 4]) {
         });
 
         test("every password's keepers are tied to passwordRotation", () => {
-            for (const password of ofType(run, TYPES.randomPassword)) {
+            for (const password of all(run, byType(TYPES.randomPassword))) {
                 assert.deepEqual(plain(password.inputs).keepers, { rotation: "2026-Q4" }, password.urn);
             }
         });
 
         test("every account is a cloud-only, enabled, never-expiring user on the initial domain", () => {
-            for (const user of ofType(run, TYPES.user)) {
+            for (const user of all(run, byType(TYPES.user))) {
                 const n = accountNumber(user.name);
                 const inputs = plain(user.inputs);
                 assert.equal(inputs.userPrincipalName, `breakglass-${n}@contoso.onmicrosoft.com`, user.urn);
@@ -80,8 +82,8 @@ for (const accountCount of [2, 4]) {
         });
 
         test("every account's password is its own RandomPassword's result, sent as a secret", () => {
-            const passwords = new Map(ofType(run, TYPES.randomPassword).map((p) => [accountNumber(p.name), p]));
-            for (const user of ofType(run, TYPES.user)) {
+            const passwords = new Map(all(run, byType(TYPES.randomPassword)).map((p) => [accountNumber(p.name), p]));
+            for (const user of all(run, byType(TYPES.user))) {
                 const password = passwords.get(accountNumber(user.name))!;
                 assert.ok(isSerializedSecret(user.inputs.password), `${user.urn} password is not secret`);
                 assert.equal(plain(user.inputs.password), plain(password.outputs.result), user.urn);
@@ -90,23 +92,23 @@ for (const accountCount of [2, 4]) {
         });
 
         test("every account is protected and retained on delete", () => {
-            for (const user of ofType(run, TYPES.user)) {
+            for (const user of all(run, byType(TYPES.user))) {
                 assert.equal(user.options.protect, true, user.urn);
                 assert.equal(user.options.retainOnDelete, true, user.urn);
             }
         });
 
         test("Global Administrator is activated by template id and protected", () => {
-            const role = only(run, TYPES.directoryRole);
+            const role = one(run, byType(TYPES.directoryRole));
             assert.deepEqual(plain(role.inputs), { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID });
             assert.equal(role.options.protect, true);
             assert.equal(role.options.retainOnDelete, true);
         });
 
         test("every account has a permanent Global Administrator assignment at directory scope /", () => {
-            const role = only(run, TYPES.directoryRole);
-            const userIds = new Map(ofType(run, TYPES.user).map((u) => [accountNumber(u.name), u.id]));
-            for (const assignment of ofType(run, TYPES.directoryRoleAssignment)) {
+            const role = one(run, byType(TYPES.directoryRole));
+            const userIds = new Map(all(run, byType(TYPES.user)).map((u) => [accountNumber(u.name), u.id]));
+            for (const assignment of all(run, byType(TYPES.directoryRoleAssignment))) {
                 const inputs = plain(assignment.inputs);
                 assert.deepEqual(
                     inputs,
@@ -124,13 +126,13 @@ for (const accountCount of [2, 4]) {
         });
 
         test("the group is security-enabled, role-assignable, protected and holds exactly the accounts", () => {
-            const group = only(run, TYPES.group);
+            const group = one(run, byType(TYPES.group));
             const inputs = plain(group.inputs);
             assert.equal(inputs.displayName, "Emergency Access Accounts");
             assert.equal(inputs.securityEnabled, true);
             assert.equal(inputs.mailEnabled, false);
             assert.equal(inputs.assignableToRole, true);
-            const userIds = ofType(run, TYPES.user).map((u) => u.id);
+            const userIds = all(run, byType(TYPES.user)).map((u) => u.id);
             assert.deepEqual([...inputs.members].sort(), [...userIds].sort());
             assert.equal(userIds.length, accountCount);
             assert.equal(group.options.protect, true);
@@ -138,22 +140,22 @@ for (const accountCount of [2, 4]) {
         });
 
         test("stack outputs: object ids, UPNs and group id in plain, passwords only as a secret", () => {
-            const outputs = only(run, TYPES.stack).outputs;
-            const users = ofType(run, TYPES.user).sort((a, b) => accountNumber(a.name) - accountNumber(b.name));
+            const outputs = one(run, byType(TYPES.stack)).outputs;
+            const users = all(run, byType(TYPES.user)).sort((a, b) => accountNumber(a.name) - accountNumber(b.name));
             assert.deepEqual(outputs[STACK_OUTPUTS.accountObjectIds], users.map((u) => u.id));
             assert.deepEqual(
                 outputs[STACK_OUTPUTS.accountUserPrincipalNames],
                 users.map((u) => plain(u.inputs).userPrincipalName),
             );
-            assert.equal(outputs[STACK_OUTPUTS.groupObjectId], only(run, TYPES.group).id);
+            assert.equal(outputs[STACK_OUTPUTS.groupObjectId], one(run, byType(TYPES.group)).id);
             assert.ok(isSerializedSecret(outputs[STACK_OUTPUTS.passwords]), "passwords output is not secret");
             assert.equal(plain(outputs[STACK_OUTPUTS.passwords]).length, accountCount);
-            const component = only(run, EMERGENCY_ACCESS_TYPE);
+            const component = one(run, byType(EMERGENCY_ACCESS_TYPE));
             assert.ok(isSerializedSecret(component.outputs.passwords), "component passwords output is not secret");
         });
 
         test("no password appears in plain text in any input or output", () => {
-            const passwords = ofType(run, TYPES.randomPassword).map((p) => {
+            const passwords = all(run, byType(TYPES.randomPassword)).map((p) => {
                 assert.ok(isSerializedSecret(p.outputs.result), `${p.urn} result is not secret`);
                 return plain(p.outputs.result) as string;
             });
@@ -171,9 +173,9 @@ for (const accountCount of [2, 4]) {
 
 describe("EmergencyAccess settings", () => {
     test("a new passwordRotation label changes every password's keepers and nothing else", async () => {
-        const before = await runProd({ passwordRotation: "2026-Q4" });
-        const after = await runProd({ passwordRotation: "2027-Q1" });
-        const keepers = (run: ProgramRun) => ofType(run, TYPES.randomPassword).map((p) => plain(p.inputs).keepers);
+        const before = await runFixture({ passwordRotation: "2026-Q4" });
+        const after = await runFixture({ passwordRotation: "2027-Q1" });
+        const keepers = (run: ProgramRun) => all(run, byType(TYPES.randomPassword)).map((p) => plain(p.inputs).keepers);
         assert.deepEqual(keepers(after), [{ rotation: "2027-Q1" }, { rotation: "2027-Q1" }]);
         const stable = (run: ProgramRun) =>
             run.resources
@@ -183,12 +185,12 @@ describe("EmergencyAccess settings", () => {
     });
 
     test("accountPrefix, passwordLength and usageLocation reach every account", async () => {
-        const run = await runProd({ accountPrefix: "eaa", passwordLength: 64, usageLocation: "" });
-        for (const user of ofType(run, TYPES.user)) {
+        const run = await runFixture({ accountPrefix: "eaa", passwordLength: 64, usageLocation: "" });
+        for (const user of all(run, byType(TYPES.user))) {
             assert.match(plain(user.inputs).userPrincipalName, /^eaa-\d@contoso\.onmicrosoft\.com$/);
             assert.equal("usageLocation" in plain(user.inputs), false);
         }
-        for (const p of ofType(run, TYPES.randomPassword)) assert.equal(plain(p.inputs).length, 64);
+        for (const p of all(run, byType(TYPES.randomPassword))) assert.equal(plain(p.inputs).length, 64);
     });
 
     const badValues: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -199,7 +201,7 @@ describe("EmergencyAccess settings", () => {
     ];
     for (const [what, overrides, message] of badValues) {
         test(`${what} stops the program before any resource is registered`, async () => {
-            const run = await recordProd(overrides);
+            const run = await recordFixture(overrides);
             assert.ok(run.error instanceof ConfigError, `expected a ConfigError, got ${String(run.error)}`);
             assert.match(run.error.message, message);
             assert.deepEqual(
@@ -209,6 +211,12 @@ describe("EmergencyAccess settings", () => {
             );
         });
     }
+});
+
+test("the mocks give the fixture's accounts and group the ids the Conditional Access suites use", async () => {
+    const run = await runFixture();
+    assert.deepEqual(one(run, byType(TYPES.stack)).outputs[STACK_OUTPUTS.accountObjectIds], FIXTURE_USER_IDS);
+    assert.equal(one(run, byType(TYPES.group)).id, FIXTURE_GROUP_ID);
 });
 
 describe("resolveEmergencyAccessArgs (the component's own floor)", () => {

@@ -2,27 +2,27 @@
 // the mock runtime, for 2 and for 4 accounts: every property the monitoring issue names.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { TYPES } from "../policies/contract/constants";
+import { TYPES } from "../../policies/contract/constants";
 import {
     CHANGE_COLUMNS,
     SIGN_IN_COLUMNS,
     SIGN_IN_TABLES,
     changeQuery,
-    queryHidesFailedSignIns,
     queryWindow,
     signInQuery,
-} from "../policies/contract/queries";
-import { validateKql } from "../policies/contract/kql/validator";
-import type { ProgramRun } from "../plan/runProgram";
-import { isSerializedSecret } from "../plan/serialized";
-import { ofType, plain, runProd } from "./helpers/program";
+} from "../../policies/contract/queries";
+import { queryHidesFailedSignIns } from "../../policies/contract/queryReaders";
+import { validateKql } from "../../policies/contract/kql/validator";
+import type { ProgramRun } from "../../plan/runProgram";
+import { isSerializedSecret } from "../../plan/serialized";
+import { plain, runFixture } from "../helpers/program";
+import { all, byName, byType, one } from "../helpers/select";
 
 const ANY_GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-function byName(run: ProgramRun, suffix: string) {
-    const found = run.resources.filter((r) => r.name.endsWith(suffix));
-    assert.equal(found.length, 1, `one resource named *${suffix}`);
-    return { ...found[0], props: plain(found[0].inputs) };
+/** The plain inputs of the one resource named `*<suffix>`. */
+function propsOf(run: ProgramRun, suffix: string): any {
+    return plain(one(run, byName(suffix)).inputs);
 }
 
 for (const accountCount of [2, 4]) {
@@ -31,14 +31,14 @@ for (const accountCount of [2, 4]) {
         let accountIds: string[];
         let groupId: string;
         before(async () => {
-            run = await runProd({ accountCount });
-            accountIds = ofType(run, TYPES.user).map((u) => u.id!);
-            groupId = ofType(run, TYPES.group)[0].id!;
+            run = await runFixture({ accountCount });
+            accountIds = all(run, byType(TYPES.user)).map((u) => u.id!);
+            groupId = one(run, byType(TYPES.group)).id!;
             assert.equal(accountIds.length, accountCount);
         });
 
         test("the sign-in rule runs the shared query every 5 minutes over a longer look-back", () => {
-            const rule = byName(run, "-sign-in-rule").props;
+            const rule = propsOf(run, "-sign-in-rule");
             assert.equal(rule.kind, "Scheduled");
             assert.equal(rule.resourceGroupName, "rg-security-prod");
             assert.equal(rule.workspaceName, "law-sentinel-prod");
@@ -49,7 +49,7 @@ for (const accountCount of [2, 4]) {
         });
 
         test("the sign-in query matches every account by object id and no other user, failures included", () => {
-            const rule = byName(run, "-sign-in-rule").props;
+            const rule = propsOf(run, "-sign-in-rule");
             assert.deepEqual(new Set(rule.query.match(ANY_GUID)), new Set(accountIds));
             for (const table of Object.keys(SIGN_IN_TABLES)) assert.match(rule.query, new RegExp(`\\b${table}\\b`));
             assert.match(rule.query, /UserId in~/);
@@ -61,7 +61,7 @@ for (const accountCount of [2, 4]) {
         });
 
         test("the sign-in rule is High, fires on any result, one alert per result, never suppressed, always an incident", () => {
-            const rule = byName(run, "-sign-in-rule").props;
+            const rule = propsOf(run, "-sign-in-rule");
             assert.equal(rule.enabled, true);
             assert.equal(rule.severity, "High");
             assert.equal(rule.triggerOperator, "GreaterThan");
@@ -73,7 +73,7 @@ for (const accountCount of [2, 4]) {
         });
 
         test("the sign-in rule maps the account (AadUserId, FullName) and the IP, and names both in its title", () => {
-            const rule = byName(run, "-sign-in-rule").props;
+            const rule = propsOf(run, "-sign-in-rule");
             assert.deepEqual(rule.entityMappings, [
                 {
                     entityType: "Account",
@@ -91,8 +91,8 @@ for (const accountCount of [2, 4]) {
         });
 
         test("the change rule watches every account and the group over AuditLogs, with the same alerting settings", () => {
-            const signIn = byName(run, "-sign-in-rule").props;
-            const rule = byName(run, "-change-rule").props;
+            const signIn = propsOf(run, "-sign-in-rule");
+            const rule = propsOf(run, "-change-rule");
             assert.equal(rule.query, changeQuery(accountIds, groupId, queryWindow("PT5M")));
             assert.deepEqual(new Set(rule.query.match(ANY_GUID)), new Set([...accountIds, groupId]));
             assert.match(rule.query, /^AuditLogs|\bAuditLogs\b/m);
@@ -106,16 +106,16 @@ for (const accountCount of [2, 4]) {
 
         test("every query the program declares parses and binds with zero diagnostics", () => {
             const queries = [
-                byName(run, "-sign-in-rule").props.query,
-                byName(run, "-change-rule").props.query,
-                ...ofType(run, TYPES.scheduledQueryRule).map((r) => plain(r.inputs).criteria.allOf[0].query),
+                propsOf(run, "-sign-in-rule").query,
+                propsOf(run, "-change-rule").query,
+                ...all(run, byType(TYPES.scheduledQueryRule)).map((r) => plain(r.inputs).criteria.allOf[0].query),
             ];
             assert.equal(queries.length, 4);
             for (const query of queries) assert.deepEqual(validateKql(query), []);
         });
 
         test("the action group sends email and SMS, enabled, to every configured receiver", () => {
-            const group = byName(run, "-action-group").props;
+            const group = propsOf(run, "-action-group");
             assert.equal(group.enabled, true);
             assert.equal(group.location, "Global");
             assert.ok(group.groupShortName.length <= 12);
@@ -127,8 +127,8 @@ for (const accountCount of [2, 4]) {
         });
 
         test("one Azure Monitor alert per sign-in table: Critical, every 5 minutes, threshold 0, notifying the action group", () => {
-            const group = run.resources.find((r) => r.type === TYPES.actionGroup)!;
-            const alerts = ofType(run, TYPES.scheduledQueryRule).map((r) => plain(r.inputs));
+            const group = one(run, byType(TYPES.actionGroup));
+            const alerts = all(run, byType(TYPES.scheduledQueryRule)).map((r) => plain(r.inputs));
             assert.equal(alerts.length, 2);
             for (const [i, table] of (Object.keys(SIGN_IN_TABLES) as Array<keyof typeof SIGN_IN_TABLES>).entries()) {
                 const alert = alerts[i];
@@ -149,7 +149,7 @@ for (const accountCount of [2, 4]) {
 
         test("rules, action group and alerts are protected", () => {
             for (const type of [TYPES.scheduledAlertRule, TYPES.actionGroup, TYPES.scheduledQueryRule]) {
-                for (const r of ofType(run, type)) assert.equal(r.options.protect, true, r.urn);
+                for (const r of all(run, byType(type))) assert.equal(r.options.protect, true, r.urn);
             }
         });
     });
@@ -157,26 +157,26 @@ for (const accountCount of [2, 4]) {
 
 describe("monitoring settings", () => {
     test("queryFrequency from config sets the rules' frequency and a look-back longer than it", async () => {
-        const run = await runProd({
+        const run = await runFixture({
             sentinel: { resourceGroupName: "rg-sec", workspaceName: "law-sec", queryFrequency: "PT15M" },
         });
-        const rule = byName(run, "-sign-in-rule").props;
+        const rule = propsOf(run, "-sign-in-rule");
         assert.equal(rule.queryFrequency, "PT15M");
         assert.equal(rule.queryPeriod, "PT1H10M");
         assert.match(rule.query, /ingestion_time\(\) > ago\(15m\)/);
     });
 
     test("webhooks reach the action group as secrets", async () => {
-        const run = await runProd({ alerts: { webhooks: ["https://contoso.webhook.office.com/webhookb2/abc"] } });
-        const group = run.resources.find((r) => r.type === TYPES.actionGroup)!;
+        const run = await runFixture({ alerts: { webhooks: ["https://contoso.webhook.office.com/webhookb2/abc"] } });
+        const group = one(run, byType(TYPES.actionGroup));
         const receiver = (group.inputs.webhookReceivers as any[])[0];
         assert.ok(isSerializedSecret(receiver.serviceUri), "the webhook URL is secret");
     });
 
     test("without sentinel, no rule, action group or alert is declared", async () => {
-        const run = await runProd({ sentinel: undefined, alerts: undefined });
+        const run = await runFixture({ sentinel: undefined, alerts: undefined });
         for (const type of [TYPES.scheduledAlertRule, TYPES.actionGroup, TYPES.scheduledQueryRule]) {
-            assert.equal(ofType(run, type).length, 0, type);
+            assert.equal(all(run, byType(type)).length, 0, type);
         }
     });
 });
