@@ -1,18 +1,19 @@
-// `npm run plan` as a user runs it: a child process, its JSON, its table and its exit codes.
+// `npm run plan` as a user runs it: a child process on the fixture stack (`--config-file`), its JSON, its table
+// and its exit codes. Stack files a test needs are written to a temporary folder, never to the working tree.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { STACK_OUTPUTS, TYPES } from "../policies/contract/constants";
-import { buildPlanResult, renderTable } from "../plan/render";
-import { SECRET_PLACEHOLDER } from "../plan/serialized";
-import { PROJECT_DIR, ofType, plain, runProd } from "./helpers/program";
+import { NOT_USER_SCOPED_REASONS } from "../../policies/contract/conditionalAccess";
+import { STACK_OUTPUTS, TYPES } from "../../policies/contract/constants";
+import { SECRET_PLACEHOLDER } from "../../plan/serialized";
+import { FIXTURE_PLAN_ARGS, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
 
 const TSX_CLI = ["--import", "tsx", path.join(PROJECT_DIR, "plan", "cli.ts")];
 
-function plan(args: string[]) {
+function plan(args: readonly string[]) {
     const result = spawnSync(process.execPath, [...TSX_CLI, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -24,18 +25,18 @@ function jsonFromNpmOutput(stdout: string): any {
     return JSON.parse(stdout.slice(start));
 }
 
-describe("npm run plan -- --json on Pulumi.prod.yaml", () => {
+describe("npm run plan -- --json on the fixture stack", () => {
     let output: any;
     let raw: string;
     before(() => {
-        const npm = spawnSync("npm", ["run", "plan", "--", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const npm = spawnSync("npm", ["run", "plan", "--", "--json", ...FIXTURE_PLAN_ARGS], { cwd: PROJECT_DIR, encoding: "utf8" });
         assert.equal(npm.status, 0, npm.stderr);
         raw = npm.stdout;
         output = jsonFromNpmOutput(raw);
     });
 
     test("is one object with the stack, resources, violations and summary", () => {
-        assert.equal(output.stack, "prod");
+        assert.equal(output.stack, FIXTURE_STACK);
         assert.ok(Array.isArray(output.resources));
         assert.deepEqual(output.violations, []);
         assert.equal(output.summary.resources, output.resources.length);
@@ -50,11 +51,16 @@ describe("npm run plan -- --json on Pulumi.prod.yaml", () => {
         assert.equal(count(TYPES.directoryRole), 1);
         assert.equal(count(TYPES.group), 1);
         assert.equal(output.summary.byType[TYPES.user], 2);
+        assert.deepEqual(
+            output.resources.filter((r: any) => r.type === TYPES.user).map((r: any) => r.inputs.userPrincipalName),
+            ["breakglass-1@contoso.onmicrosoft.com", "breakglass-2@contoso.onmicrosoft.com"],
+            "the fixture's tenant, read from the --config-file",
+        );
     });
 
     test("every resource has urn, type, name, parent, inputs and its protect/retainOnDelete options", () => {
         for (const r of output.resources) {
-            assert.match(r.urn, /^urn:pulumi:prod::entra-emergency-access::/);
+            assert.match(r.urn, new RegExp(`^urn:pulumi:${FIXTURE_STACK}::entra-emergency-access::`));
             assert.equal(typeof r.type, "string");
             assert.equal(typeof r.name, "string");
             assert.equal(typeof r.parent, "string");
@@ -79,105 +85,99 @@ describe("npm run plan -- --json on Pulumi.prod.yaml", () => {
 
 describe("npm run plan -- --ca-snapshot test/fixtures/ca-policies.json", () => {
     test("lists one exclusion per user-scoped policy and the skipped ones with reasons", () => {
-        const { code, stdout } = plan(["--ca-snapshot", "test/fixtures/ca-policies.json", "--json"]);
+        const { code, stdout } = plan([...FIXTURE_PLAN_ARGS, "--ca-snapshot", "test/fixtures/ca-policies.json", "--json"]);
         assert.equal(code, 0);
         const result = JSON.parse(stdout);
         const snapshot = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "test/fixtures/ca-policies.json"), "utf8")).value;
         const workloadOnly = snapshot.filter((p: any) => (p.conditions.clientApplications?.includeServicePrincipals ?? []).length > 0);
-        assert.ok(workloadOnly.length > 0, "the fixture has a workload-identity policy");
+        assert.equal(workloadOnly.length, 1, "the fixture has one workload-identity policy");
         const exclusions = result.resources.filter((r: any) => r.type === TYPES.conditionalAccessExclusion);
         assert.deepEqual(
             exclusions.map((r: any) => r.inputs.policyId).sort(),
             snapshot.filter((p: any) => !workloadOnly.includes(p)).map((p: any) => p.id).sort(),
         );
         for (const exclusion of exclusions) assert.equal(exclusion.name, `emergency-access-ca-exclusion-${exclusion.inputs.policyId}`);
-        assert.deepEqual(
-            result.outputs.conditionalAccessSkippedPolicies.map((s: any) => s.policyId),
-            workloadOnly.map((p: any) => p.id),
+        assert.deepEqual(result.outputs.conditionalAccessSkippedPolicies, [
+            { policyId: workloadOnly[0].id, displayName: workloadOnly[0].displayName, reason: NOT_USER_SCOPED_REASONS.workloadIdentities },
+        ]);
+        assert.ok(
+            result.notes.includes(
+                `Conditional Access policy "${workloadOnly[0].displayName}" (${workloadOnly[0].id}) is skipped: ${NOT_USER_SCOPED_REASONS.workloadIdentities}.`,
+            ),
+            result.notes.join("\n"),
         );
-        assert.ok(result.outputs.conditionalAccessSkippedPolicies.every((s: any) => s.reason.length > 10));
-        assert.ok(result.notes.some((n: string) => /is skipped: targets workload identities/.test(n)));
         assert.deepEqual(result.violations, []);
     });
 });
 
-describe("plan output never contains a password", () => {
-    test("neither the JSON nor the table holds any generated password", async () => {
-        const run = await runProd();
-        const passwords = ofType(run, TYPES.randomPassword).map((p) => plain(p.outputs.result) as string);
-        assert.equal(passwords.length, 2);
-        const result = buildPlanResult(run, []);
-        const texts = [JSON.stringify(result), renderTable(result)];
-        for (const password of passwords) {
-            assert.ok(password.length >= 24);
-            for (const text of texts) assert.ok(!text.includes(password), "a password leaked into plan output");
-        }
-    });
-});
-
-describe("plan exit codes", () => {
-    const stackFile = path.join(PROJECT_DIR, `Pulumi.test-${process.pid}.yaml`);
-    // A valid stack without Sentinel or alerts: the presence policy must stop it.
-    const bareStack = `test-bare-${process.pid}`;
-    const bareStackFile = path.join(PROJECT_DIR, `Pulumi.${bareStack}.yaml`);
-    const policyConfigFile = path.join(os.tmpdir(), `policy-config-${process.pid}.json`);
+describe("plan exit codes and --config-file", () => {
+    let dir: string;
+    /** A stack config file in the temporary folder. */
+    const stackFile = (name: string) => path.join(dir, name);
     before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
         fs.writeFileSync(
-            stackFile,
+            stackFile("Pulumi.short.yaml"),
             "config:\n  entra-emergency-access:tenantDomain: contoso.onmicrosoft.com\n  entra-emergency-access:passwordLength: 16\n",
         );
-        fs.writeFileSync(bareStackFile, "config:\n  entra-emergency-access:tenantDomain: contoso.onmicrosoft.com\n");
-        fs.writeFileSync(policyConfigFile, JSON.stringify({ "emergency-access-require-presence": "advisory" }));
+        // A valid stack without Sentinel or alerts: the presence policy must stop it.
+        fs.writeFileSync(stackFile("Pulumi.bare.yaml"), "config:\n  entra-emergency-access:tenantDomain: contoso.onmicrosoft.com\n");
+        fs.writeFileSync(
+            stackFile("Pulumi.encrypted.yaml"),
+            "config:\n  entra-emergency-access:tenantDomain: contoso.onmicrosoft.com\n  entra-emergency-access:passwordRotation:\n    secure: AAABAKlr2Q==\n",
+        );
+        fs.writeFileSync(stackFile("advisory.json"), JSON.stringify({ "emergency-access-require-presence": "advisory" }));
+        fs.writeFileSync(stackFile("unknown-policy.json"), JSON.stringify({ "no-such-policy": "advisory" }));
+        fs.writeFileSync(stackFile("not-a-snapshot.json"), JSON.stringify({ policies: [] }));
     });
-    after(() => {
-        for (const file of [stackFile, bareStackFile, policyConfigFile]) fs.rmSync(file, { force: true });
-    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const bare = () => ["--stack", "bare", "--config-file", stackFile("Pulumi.bare.yaml")];
 
     test("0 when the program declares cleanly", () => {
-        const { code, stdout } = plan([]);
+        const { code, stdout } = plan(FIXTURE_PLAN_ARGS);
         assert.equal(code, 0);
         assert.match(stdout, /0 mandatory and 0 advisory policy violations/);
     });
 
     test("1 when a mandatory policy is violated, naming the policy, the resource and the message", () => {
-        const { code, stdout } = plan(["--stack", bareStack]);
+        const { code, stdout } = plan(bare());
         assert.equal(code, 1);
-        assert.match(stdout, /\[mandatory\] emergency-access-require-presence on urn:pulumi:test-bare-\d+::entra-emergency-access::pulumi:pulumi:Stack/);
+        assert.match(stdout, /\[mandatory\] emergency-access-require-presence on urn:pulumi:bare::entra-emergency-access::pulumi:pulumi:Stack/);
         assert.match(stdout, /missing: the Sentinel sign-in rule\./);
     });
 
     test("0 when a policy config file makes that policy advisory, which still reports it", () => {
-        const { code, stdout } = plan(["--stack", bareStack, "--policy-config", policyConfigFile, "--json"]);
+        const { code, stdout } = plan([...bare(), "--policy-config", stackFile("advisory.json"), "--json"]);
         assert.equal(code, 0);
         const result = JSON.parse(stdout);
+        assert.equal(result.stack, "bare", "the stack name comes from --stack, the values from --config-file");
         assert.ok(result.violations.length > 0);
         assert.ok(result.violations.every((v: any) => v.enforcementLevel === "advisory"));
         assert.equal(result.summary.mandatoryViolations, 0);
     });
 
     test("2 for a policy config naming an unknown policy", () => {
-        fs.writeFileSync(policyConfigFile, JSON.stringify({ "no-such-policy": "advisory" }));
-        const { code, stderr } = plan(["--policy-config", policyConfigFile]);
+        const { code, stderr } = plan([...FIXTURE_PLAN_ARGS, "--policy-config", stackFile("unknown-policy.json")]);
         assert.equal(code, 2);
         assert.match(stderr, /unknown policy "no-such-policy"/);
     });
 
-    test("2 naming passwordLength when a stack file sets passwordLength: 16", () => {
-        const { code, stdout, stderr } = plan(["--stack", `test-${process.pid}`]);
+    test("2 naming passwordLength when the config file sets passwordLength: 16", () => {
+        const { code, stdout, stderr } = plan(["--config-file", stackFile("Pulumi.short.yaml")]);
         assert.equal(code, 2);
         assert.equal(stdout, "");
         assert.match(stderr, /entra-emergency-access:passwordLength: must be at least 24 \(got 16\)/);
     });
 
     test("2 naming tenantDomain when it is contoso.com", () => {
-        const { code, stderr } = plan(["--config", "tenantDomain=contoso.com"]);
+        const { code, stderr } = plan([...FIXTURE_PLAN_ARGS, "--config", "tenantDomain=contoso.com"]);
         assert.equal(code, 2);
         assert.match(stderr, /entra-emergency-access:tenantDomain: is not a \*\.onmicrosoft\.com domain/);
     });
 
     test("2 for a Conditional Access snapshot that is not Graph's list format", () => {
-        fs.writeFileSync(policyConfigFile, JSON.stringify({ policies: [] }));
-        const { code, stderr } = plan(["--ca-snapshot", policyConfigFile]);
+        const { code, stderr } = plan([...FIXTURE_PLAN_ARGS, "--ca-snapshot", stackFile("not-a-snapshot.json")]);
         assert.equal(code, 2);
         assert.match(stderr, /--ca-snapshot: .*value/);
     });
@@ -188,10 +188,23 @@ describe("plan exit codes", () => {
         assert.match(stderr, /Pulumi\.nosuchstack\.yaml not found/);
     });
 
-    test("2 for an unknown option, with the usage", () => {
-        const { code, stderr } = plan(["--stak", "prod"]);
+    test("2 for a --config-file that does not exist, naming it", () => {
+        const { code, stderr } = plan(["--config-file", stackFile("Pulumi.absent.yaml")]);
+        assert.equal(code, 2);
+        assert.equal(stderr, `plan: Pulumi.absent.yaml not found in ${dir}\n`);
+    });
+
+    test("2 for an encrypted value in the --config-file, naming the key and the file", () => {
+        const { code, stderr } = plan(["--config-file", stackFile("Pulumi.encrypted.yaml")]);
+        assert.equal(code, 2);
+        assert.match(stderr, /entra-emergency-access:passwordRotation in Pulumi\.encrypted\.yaml is encrypted; the offline plan cannot decrypt it/);
+    });
+
+    test("2 for an unknown option, with the usage, which documents --config-file", () => {
+        const { code, stderr } = plan(["--stak", FIXTURE_STACK]);
         assert.equal(code, 2);
         assert.match(stderr, /Unknown option '--stak'/);
         assert.match(stderr, /Usage: npm run plan/);
+        assert.match(stderr, /--config-file <file> use the configuration values in the specified file rather than detecting/);
     });
 });

@@ -1,51 +1,38 @@
 // The real policy pack, served in its own process and driven over the Analyzer protocol exactly as the
-// Pulumi CLI drives it: its metadata, the clean prod stack, and the mutation matrix — every weakening
+// Pulumi CLI drives it: its metadata, the clean fixture stack, and the mutation matrix — every weakening
 // change must draw a mandatory violation from the policy that guards it.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../policies/contract/constants";
-import { readPolicySnapshot } from "../components/conditionalAccess/discovery";
-import { policies } from "../policies/policies";
-import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, type PackInfo } from "../plan/policyPack";
-import type { RecordedResource } from "../plan/recordingMonitor";
-import { runProgram } from "../plan/runProgram";
-import { toPlainValue } from "../plan/serialized";
-import { CA_SNAPSHOT } from "./helpers/policyHarness";
-import { PROJECT_DIR } from "./helpers/program";
+import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES, UNKNOWN_VALUE as UNKNOWN } from "../../policies/contract/constants";
+import { policies } from "../../policies/policies";
+import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, type PackInfo } from "../../plan/policyPack";
+import type { RecordedResource } from "../../plan/recordingMonitor";
+import { toPlainValue } from "../../plan/serialized";
+import { fixturePolicies } from "../helpers/caSnapshot";
+import { FIXTURE_STACK } from "../helpers/fixtures";
+import { runFixture } from "../helpers/program";
+import { byName, byType, first, one, type Match } from "../helpers/select";
 
 let pack: PolicyPackProcess;
 let info: PackInfo;
-let prod: RecordedResource[];
+let fixture: RecordedResource[];
 
 before(async () => {
     pack = await PolicyPackProcess.start(POLICY_PACK_DIR);
     info = await pack.info();
     await pack.configure({}, info);
-    const run = await runProgram({
-        projectDir: PROJECT_DIR,
-        stack: "prod",
-        programOptions: { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) },
-    });
-    prod = run.resources;
+    fixture = (await runFixture({}, { conditionalAccessPolicies: fixturePolicies })).resources;
 });
 after(() => pack?.close());
 
-const copy = () => structuredClone(prod);
-const named = (suffix: string) => (r: RecordedResource) => r.name.endsWith(suffix);
-const typed = (type: string) => (r: RecordedResource) => r.type === type;
-
-function one(resources: RecordedResource[], match: (r: RecordedResource) => boolean): RecordedResource {
-    const found = resources.find(match);
-    if (!found) throw new Error("no such resource in the prod stack");
-    return found;
-}
+const copy = () => structuredClone(fixture);
 
 /** Applies a change to a resource's inputs and outputs, as a changed program would produce. */
-function change(match: (r: RecordedResource) => boolean, update: (props: Record<string, any>) => void) {
+function change(match: Match, update: (props: Record<string, any>) => void) {
     return (resources: RecordedResource[]) => {
-        const resource = one(resources, match);
+        const resource = first(resources, match);
         update(resource.inputs);
         update(resource.outputs);
         return resources;
@@ -53,20 +40,20 @@ function change(match: (r: RecordedResource) => boolean, update: (props: Record<
 }
 
 /** The resource declared without `protect`. */
-const unprotect = (match: (r: RecordedResource) => boolean) => (resources: RecordedResource[]) =>
+const unprotect = (match: Match) => (resources: RecordedResource[]) =>
     resources.map((r) => (match(r) ? { ...r, options: { ...r.options, protect: false } } : r));
 
-const remove = (match: (r: RecordedResource) => boolean) => (resources: RecordedResource[]) =>
+const remove = (match: Match) => (resources: RecordedResource[]) =>
     resources.filter((r) => !match(r));
 
 function plainId(resources: RecordedResource[], suffix: string): string {
-    return toPlainValue(one(resources, named(suffix)).outputs.objectId) as string;
+    return toPlainValue(one(resources, byName(suffix)).outputs.objectId) as string;
 }
 
 /** Adds an azuread.ConditionalAccessPolicy declared in the stack with the given user exclusions. */
 function addCaPolicy(excludedUsers: (resources: RecordedResource[]) => string[]) {
     return (resources: RecordedResource[]) => {
-        const stack = one(resources, typed(TYPES.stack));
+        const stack = one(resources, byType(TYPES.stack));
         const props = {
             displayName: "Require MFA for all users",
             state: "enabled",
@@ -78,21 +65,21 @@ function addCaPolicy(excludedUsers: (resources: RecordedResource[]) => string[])
             grantControls: { operator: "OR", builtInControls: ["mfa"] },
         };
         resources.push({
-            urn: "urn:pulumi:prod::entra-emergency-access::azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy::mfa-all",
+            urn: `urn:pulumi:${FIXTURE_STACK}::entra-emergency-access::azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy::mfa-all`,
             type: TYPES.conditionalAccessPolicy,
             name: "mfa-all",
             parent: stack.urn,
             custom: true,
             inputs: props,
             outputs: { ...props, id: "0d3b0f3e-64a1-4f0c-9f55-0a3c8f1c2b7e" },
-            options: { ...one(resources, typed(TYPES.group)).options, protect: false, retainOnDelete: undefined, dependencies: [], propertyDependencies: {} },
+            options: { ...one(resources, byType(TYPES.group)).options, protect: false, retainOnDelete: undefined, dependencies: [], propertyDependencies: {} },
         });
         return resources;
     };
 }
 
 function eligibilityInsteadOfAssignment(resources: RecordedResource[]) {
-    const assignment = one(resources, named("global-administrator-1"));
+    const assignment = one(resources, byName("global-administrator-1"));
     const props = {
         principalId: plainId(resources, "account-1"),
         roleDefinitionId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
@@ -113,53 +100,53 @@ function eligibilityInsteadOfAssignment(resources: RecordedResource[]) {
 }
 
 function exportPasswordInPlain(resources: RecordedResource[]) {
-    const password = toPlainValue(one(resources, named("password-1")).outputs.result);
-    one(resources, typed(TYPES.stack)).outputs.breakGlassPassword = password;
+    const password = toPlainValue(one(resources, byName("password-1")).outputs.result);
+    one(resources, byType(TYPES.stack)).outputs.breakGlassPassword = password;
     return resources;
 }
 
-const appendToQuery = (suffix: string, text: string) => change(named(suffix), (p) => (p.query = `${p.query}${text}`));
+const appendToQuery = (suffix: string, text: string) => change(byName(suffix), (p) => (p.query = `${p.query}${text}`));
 
 /** Each weakening change, the policy that must stop it. */
 const MUTATIONS: Array<[string, (resources: RecordedResource[]) => RecordedResource[], string]> = [
-    ["password length 23", change(named("password-1"), (p) => (p.length = 23)), "emergency-password-require-strength"],
-    ["special characters off", change(named("password-1"), (p) => (p.special = false)), "emergency-password-require-strength"],
-    ["minimum upper-case set to 0", change(named("password-2"), (p) => (p.minUpper = 0)), "emergency-password-require-strength"],
-    ["account disabled", change(named("account-1"), (p) => (p.accountEnabled = false)), "emergency-account-require-enabled"],
-    ["forced password change", change(named("account-1"), (p) => (p.forcePasswordChange = true)), "emergency-account-disallow-password-expiry"],
-    ["password expiry on", change(named("account-2"), (p) => (p.disablePasswordExpiration = false)), "emergency-account-disallow-password-expiry"],
-    ["weak passwords allowed", change(named("account-1"), (p) => (p.disableStrongPassword = true)), "emergency-account-disallow-password-expiry"],
-    ["an on-premises immutable id", change(named("account-2"), (p) => (p.onpremisesImmutableId = "bXlJbW11dGFibGVJZA==")), "emergency-account-require-cloud-only"],
-    ["a custom-domain UPN", change(named("account-1"), (p) => (p.userPrincipalName = "breakglass-1@contoso.com")), "emergency-account-require-cloud-only"],
-    ["protect off on an account", unprotect(named("account-2")), "emergency-resource-require-protect"],
-    ["protect off on the group", unprotect(typed(TYPES.group)), "emergency-resource-require-protect"],
-    ["one role assignment removed", remove(named("global-administrator-2")), "emergency-accounts-require-permanent-global-administrator"],
-    ["another role template", change(named("global-administrator-1"), (p) => (p.roleId = "e8611ab8-c189-46e8-94e1-60213ab1f814")), "emergency-role-require-global-administrator"],
-    ["a narrower scope", change(named("global-administrator-2"), (p) => (p.directoryScopeId = "/administrativeUnits/5d5c3b1a-9f2e-4a57-8c61-2e0b7d4f9a13")), "emergency-role-require-global-administrator"],
+    ["password length 23", change(byName("password-1"), (p) => (p.length = 23)), "emergency-password-require-strength"],
+    ["special characters off", change(byName("password-1"), (p) => (p.special = false)), "emergency-password-require-strength"],
+    ["minimum upper-case set to 0", change(byName("password-2"), (p) => (p.minUpper = 0)), "emergency-password-require-strength"],
+    ["account disabled", change(byName("account-1"), (p) => (p.accountEnabled = false)), "emergency-account-require-enabled"],
+    ["forced password change", change(byName("account-1"), (p) => (p.forcePasswordChange = true)), "emergency-account-disallow-password-expiry"],
+    ["password expiry on", change(byName("account-2"), (p) => (p.disablePasswordExpiration = false)), "emergency-account-disallow-password-expiry"],
+    ["weak passwords allowed", change(byName("account-1"), (p) => (p.disableStrongPassword = true)), "emergency-account-disallow-password-expiry"],
+    ["an on-premises immutable id", change(byName("account-2"), (p) => (p.onpremisesImmutableId = "bXlJbW11dGFibGVJZA==")), "emergency-account-require-cloud-only"],
+    ["a custom-domain UPN", change(byName("account-1"), (p) => (p.userPrincipalName = "breakglass-1@contoso.com")), "emergency-account-require-cloud-only"],
+    ["protect off on an account", unprotect(byName("account-2")), "emergency-resource-require-protect"],
+    ["protect off on the group", unprotect(byType(TYPES.group)), "emergency-resource-require-protect"],
+    ["one role assignment removed", remove(byName("global-administrator-2")), "emergency-accounts-require-permanent-global-administrator"],
+    ["another role template", change(byName("global-administrator-1"), (p) => (p.roleId = "e8611ab8-c189-46e8-94e1-60213ab1f814")), "emergency-role-require-global-administrator"],
+    ["a narrower scope", change(byName("global-administrator-2"), (p) => (p.directoryScopeId = "/administrativeUnits/5d5c3b1a-9f2e-4a57-8c61-2e0b7d4f9a13")), "emergency-role-require-global-administrator"],
     ["an eligibility request instead of the assignment", eligibilityInsteadOfAssignment, "emergency-accounts-require-permanent-global-administrator"],
-    ["the group removed", remove(typed(TYPES.group)), "emergency-access-require-presence"],
-    ["the group not role-assignable", change(typed(TYPES.group), (p) => (p.assignableToRole = false)), "emergency-group-require-every-account"],
-    ["an account missing from the group", change(typed(TYPES.group), (p) => p.members.pop()), "emergency-group-require-every-account"],
+    ["the group removed", remove(byType(TYPES.group)), "emergency-access-require-presence"],
+    ["the group not role-assignable", change(byType(TYPES.group), (p) => (p.assignableToRole = false)), "emergency-group-require-every-account"],
+    ["an account missing from the group", change(byType(TYPES.group), (p) => p.members.pop()), "emergency-group-require-every-account"],
     ["a CA policy without the exclusion", addCaPolicy(() => []), "conditional-access-require-emergency-exclusions"],
     ["a CA policy excluding only one account", addCaPolicy((rs) => [plainId(rs, "account-1")]), "conditional-access-require-emergency-exclusions"],
-    ["an exclusion resource missing an account", change(typed(TYPES.conditionalAccessExclusion), (p) => p.userIds.pop()), "conditional-access-require-emergency-exclusions"],
-    ["the sign-in rule disabled", change(named("-sign-in-rule"), (p) => (p.enabled = false)), "emergency-sign-in-rule-require-alerting"],
-    ["the sign-in rule's severity lowered", change(named("-sign-in-rule"), (p) => (p.severity = "Low")), "emergency-sign-in-rule-require-alerting"],
-    ["the sign-in rule every PT1H", change(named("-sign-in-rule"), (p) => (p.queryFrequency = "PT1H")), "emergency-sign-in-rule-require-alerting"],
-    ["suppression on", change(named("-sign-in-rule"), (p) => (p.suppressionEnabled = true)), "emergency-sign-in-rule-require-alerting"],
-    ["incidents off", change(named("-sign-in-rule"), (p) => (p.incidentConfiguration.createIncident = false)), "emergency-sign-in-rule-require-alerting"],
+    ["an exclusion resource missing an account", change(byType(TYPES.conditionalAccessExclusion), (p) => p.userIds.pop()), "conditional-access-require-emergency-exclusions"],
+    ["the sign-in rule disabled", change(byName("-sign-in-rule"), (p) => (p.enabled = false)), "emergency-sign-in-rule-require-alerting"],
+    ["the sign-in rule's severity lowered", change(byName("-sign-in-rule"), (p) => (p.severity = "Low")), "emergency-sign-in-rule-require-alerting"],
+    ["the sign-in rule every PT1H", change(byName("-sign-in-rule"), (p) => (p.queryFrequency = "PT1H")), "emergency-sign-in-rule-require-alerting"],
+    ["suppression on", change(byName("-sign-in-rule"), (p) => (p.suppressionEnabled = true)), "emergency-sign-in-rule-require-alerting"],
+    ["incidents off", change(byName("-sign-in-rule"), (p) => (p.incidentConfiguration.createIncident = false)), "emergency-sign-in-rule-require-alerting"],
     [
         "the query not mentioning an account",
-        (rs) => change(named("-sign-in-rule"), (p) => (p.query = p.query.replaceAll(plainId(rs, "account-2"), "00000000-0000-0000-0000-000000000000")))(rs),
+        (rs) => change(byName("-sign-in-rule"), (p) => (p.query = p.query.replaceAll(plainId(rs, "account-2"), "00000000-0000-0000-0000-000000000000")))(rs),
         "emergency-monitoring-require-coverage",
     ],
     ["a ResultType == 0 filter that hides failures", appendToQuery("-sign-in-rule", "\n| where ResultType == 0"), "emergency-sign-in-rule-require-alerting"],
     ["a query that does not parse", appendToQuery("-sign-in-rule", "\n| where NoSuchColumn == 1"), "emergency-sign-in-rule-require-alerting"],
-    ["the change rule removed", remove(named("-change-rule")), "emergency-access-require-presence"],
-    ["the change rule disabled", change(named("-change-rule"), (p) => (p.enabled = false)), "emergency-monitoring-require-coverage"],
-    ["the action group disabled", change(typed(TYPES.actionGroup), (p) => (p.enabled = false)), "emergency-action-group-require-enabled"],
-    ["the direct sign-in alert removed", remove(named("-sign-in-alert")), "emergency-access-require-presence"],
-    ["the non-interactive sign-in alert removed", remove(named("-non-interactive-alert")), "emergency-access-require-presence"],
+    ["the change rule removed", remove(byName("-change-rule")), "emergency-access-require-presence"],
+    ["the change rule disabled", change(byName("-change-rule"), (p) => (p.enabled = false)), "emergency-monitoring-require-coverage"],
+    ["the action group disabled", change(byType(TYPES.actionGroup), (p) => (p.enabled = false)), "emergency-action-group-require-enabled"],
+    ["the direct sign-in alert removed", remove(byName("-sign-in-alert")), "emergency-access-require-presence"],
+    ["the non-interactive sign-in alert removed", remove(byName("-non-interactive-alert")), "emergency-access-require-presence"],
     ["a password exported as a plain output", exportPasswordInPlain, "emergency-password-disallow-plain-text"],
 ];
 
@@ -182,7 +169,7 @@ describe("the policy pack over the Analyzer protocol", () => {
         assert.equal(new Set(policies.map((p) => p.name)).size, policies.length);
     });
 
-    test("the unmodified prod stack has no violation and needs no remediation", async () => {
+    test("the unmodified fixture stack has no violation and needs no remediation", async () => {
         assert.deepEqual(await evaluatePolicies(pack, copy()), { violations: [], remediations: [] });
     });
 });
@@ -211,7 +198,7 @@ describe("policy config over the protocol", () => {
 
     test("an enforcement level from config turns a mandatory violation advisory", async () => {
         await pack.configure({ "emergency-account-require-enabled": "advisory" }, info);
-        const { violations } = await evaluatePolicies(pack, change(named("account-1"), (p) => (p.accountEnabled = false))(copy()));
+        const { violations } = await evaluatePolicies(pack, change(byName("account-1"), (p) => (p.accountEnabled = false))(copy()));
         assert.deepEqual(
             violations.map((v) => [v.policy, v.enforcementLevel]),
             [["emergency-account-require-enabled", "advisory"]],
@@ -259,10 +246,9 @@ describe("policy config over the protocol", () => {
 
 describe("a first preview, when the accounts' ids are unknown", () => {
     test("checks what it can, and defers the rest as advisory with the reason", async () => {
-        const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
         const stack = copy();
-        for (const user of stack.filter(typed(TYPES.user))) user.outputs.objectId = UNKNOWN;
-        const group = one(stack, typed(TYPES.group));
+        for (const user of stack.filter(byType(TYPES.user))) user.outputs.objectId = UNKNOWN;
+        const group = one(stack, byType(TYPES.group));
         group.inputs.members = [UNKNOWN, UNKNOWN];
         group.outputs.members = [UNKNOWN, UNKNOWN];
         group.inputs.assignableToRole = false;
