@@ -5,9 +5,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { STACK_OUTPUTS } from "../policies/contract/constants";
-import { policies } from "../policies/policies";
-import { PROJECT_DIR } from "./helpers/program";
+import { STACK_OUTPUTS } from "../../policies/contract/constants";
+import { policies } from "../../policies/policies";
+import { PROJECT_DIR } from "../helpers/fixtures";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 const README = read("README.md");
@@ -67,7 +67,8 @@ describe("documentation matches the code", () => {
 
     test("every file and folder the documents name exists", () => {
         for (const [file, text] of DOCS) {
-            const topLevel = /^(components|common|config|plan|policies|test|docs|bench|\.github|\.ci)\//;
+            // common/ is listed although it is gone, so a document still naming it fails here.
+            const topLevel = /^(components|common|config|graph|program|plan|policies|test|docs|bench|\.github|\.ci)\//;
             const paths = [...text.matchAll(/`((?:[a-z.]+\/)+[A-Za-z.-]*)`/g)].map((m) => m[1]).filter((p) => topLevel.test(p));
             assert.ok(paths.length > 0 || file === "docs/runbook.md", `${file} names no file at all?`);
             for (const p of paths) {
