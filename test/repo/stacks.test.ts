@@ -1,0 +1,129 @@
+// The adopter's own stacks. Every Pulumi.<stack>.yaml at the repository root must be deployable: its values pass
+// the program's config schema and `npm run plan -- --stack <stack>` exits 0 (../helpers/stacks.ts). No value is
+// pinned, so this holds for whatever tenant the adopter configures; every other suite runs the fixture stack
+// (test/fixtures/Pulumi.fixture.yaml) and never reads these files.
+//
+// The same check must also hold for another tenant: a copy of Pulumi.prod.yaml, in a temporary folder, switched
+// to fabrikam with three accounts and its own workspace and receivers, is planned through --config-file.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { parseDocument } from "yaml";
+import { CONFIG_NAMESPACE } from "../../config/schema";
+import { TYPES } from "../../policies/contract/constants";
+import { PROJECT_DIR } from "../helpers/fixtures";
+import { checkStack, stackFilesIn } from "../helpers/stacks";
+
+const stacks = stackFilesIn();
+
+describe("every stack at the repository root", () => {
+    test("there is at least one stack file", () => {
+        assert.ok(stacks.length > 0, `no Pulumi.<stack>.yaml in ${PROJECT_DIR}`);
+    });
+
+    for (const stack of stacks) {
+        test(`Pulumi.${stack}.yaml validates and npm run plan -- --stack ${stack} exits 0`, () => {
+            const { config, plan } = checkStack({ stack });
+            assert.equal(plan.stack, stack);
+            assert.equal(plan.resources.filter((r: any) => r.type === TYPES.user).length, config.accountCount);
+        });
+    }
+});
+
+describe("Pulumi.prod.yaml for another tenant, through --config-file", () => {
+    const PROD = path.join(PROJECT_DIR, "Pulumi.prod.yaml");
+    const FABRIKAM = {
+        tenantDomain: "fabrikam.onmicrosoft.com",
+        accountCount: 3,
+        sentinel: { resourceGroupName: "rg-fabrikam-secops", workspaceName: "law-fabrikam-sentinel" },
+        alerts: { emails: ["secops@fabrikam.com"], sms: [{ countryCode: "44", phoneNumber: "7700900123" }] },
+    };
+    let dir: string;
+    let copy: string;
+    let prodBefore: string;
+
+    before(() => {
+        prodBefore = fs.readFileSync(PROD, "utf8");
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-copy-"));
+        copy = path.join(dir, "Pulumi.prod.yaml");
+        fs.copyFileSync(PROD, copy);
+        const doc = parseDocument(fs.readFileSync(copy, "utf8"));
+        assert.deepEqual(doc.errors, []);
+        /** The key as the copy spells it: namespaced, or bare when the file has the bare form. */
+        const key = (name: string) => (doc.hasIn(["config", name]) ? name : `${CONFIG_NAMESPACE}:${name}`);
+        doc.setIn(["config", key("tenantDomain")], FABRIKAM.tenantDomain);
+        doc.setIn(["config", key("accountCount")], FABRIKAM.accountCount);
+        doc.setIn(["config", key("sentinel"), "resourceGroupName"], FABRIKAM.sentinel.resourceGroupName);
+        doc.setIn(["config", key("sentinel"), "workspaceName"], FABRIKAM.sentinel.workspaceName);
+        // Replaced whole: the copy's receivers are fabrikam's only (and an encrypted webhook cannot be planned offline).
+        doc.setIn(["config", key("alerts")], doc.createNode(FABRIKAM.alerts));
+        fs.writeFileSync(copy, doc.toString());
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test("the copy validates, and its plan exits 0 with 3 accounts on fabrikam, its workspace and its receivers", () => {
+        const { config, plan } = checkStack({ stack: "fabrikam", configFile: copy });
+        assert.equal(config.tenantDomain, FABRIKAM.tenantDomain);
+        assert.equal(config.accountCount, 3);
+
+        const users = plan.resources.filter((r: any) => r.type === TYPES.user);
+        assert.equal(users.length, 3);
+        const upns: string[] = users.map((u: any) => u.inputs.userPrincipalName);
+        for (const upn of upns) assert.match(upn, /^[a-z][a-z0-9._-]*-[1-3]@fabrikam\.onmicrosoft\.com$/);
+        assert.deepEqual(upns.map((upn) => /-(\d)@/.exec(upn)?.[1]).sort(), ["1", "2", "3"]);
+        assert.deepEqual(plan.outputs.emergencyAccountUserPrincipalNames, upns);
+        assert.equal(plan.resources.filter((r: any) => r.type === TYPES.randomPassword).length, 3);
+        assert.equal(plan.resources.filter((r: any) => r.type === TYPES.directoryRoleAssignment).length, 3);
+        assert.equal(plan.resources.find((r: any) => r.type === TYPES.group).inputs.members.length, 3);
+
+        for (const rule of plan.resources.filter((r: any) => r.type === TYPES.scheduledAlertRule)) {
+            assert.equal(rule.inputs.resourceGroupName, FABRIKAM.sentinel.resourceGroupName, rule.name);
+            assert.equal(rule.inputs.workspaceName, FABRIKAM.sentinel.workspaceName, rule.name);
+        }
+        const group = plan.resources.find((r: any) => r.type === TYPES.actionGroup);
+        assert.deepEqual(group.inputs.emailReceivers.map((r: any) => r.emailAddress), FABRIKAM.alerts.emails);
+        assert.deepEqual(
+            group.inputs.smsReceivers.map((r: any) => [r.countryCode, r.phoneNumber]),
+            FABRIKAM.alerts.sms.map((s) => [s.countryCode, s.phoneNumber]),
+        );
+        assert.equal(plan.summary.mandatoryViolations, 0);
+    });
+
+    test("the working tree's Pulumi.prod.yaml is left as it was", () => {
+        assert.equal(fs.readFileSync(PROD, "utf8"), prodBefore);
+        assert.ok(!copy.startsWith(PROJECT_DIR), "the copy lives outside the working tree");
+    });
+});
+
+describe("the stack check itself", () => {
+    let dir: string;
+    const write = (name: string, text: string) => {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, text);
+        return file;
+    };
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-check-"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test("refuses a stack whose values do not validate, naming the file and the key", () => {
+        const file = write("Pulumi.short.yaml", `config:\n  ${CONFIG_NAMESPACE}:tenantDomain: contoso.onmicrosoft.com\n  ${CONFIG_NAMESPACE}:passwordLength: 16\n`);
+        assert.throws(() => checkStack({ stack: "short", configFile: file }), (error: Error) => {
+            assert.ok(error.message.startsWith(`${file} does not validate:`), error.message);
+            assert.match(error.message, /passwordLength: must be at least 24 \(got 16\)/);
+            return true;
+        });
+    });
+
+    test("refuses a valid stack whose plan has a mandatory violation, listing it", () => {
+        const file = write("Pulumi.bare.yaml", `config:\n  ${CONFIG_NAMESPACE}:tenantDomain: contoso.onmicrosoft.com\n`);
+        assert.throws(() => checkStack({ stack: "bare", configFile: file }), (error: Error) => {
+            assert.match(error.message, /--config-file .*Pulumi\.bare\.yaml exited 1/);
+            assert.match(error.message, /\[mandatory\] emergency-access-require-presence: .*\nmissing: the Sentinel sign-in rule\./);
+            return true;
+        });
+    });
+});
