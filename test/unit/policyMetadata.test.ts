@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { FRAMEWORKS, definePolicy, frameworkTags } from "../../policies/lib/metadata";
 import { policies } from "../../policies/policies";
 
@@ -30,7 +31,7 @@ describe("policy metadata", () => {
     });
 
     test("frameworkTags names each control, or the framework alone", () => {
-        const policy = definePolicy(
+        const policy = definePolicy<ResourceValidationPolicy>(
             { name: "example", description: "d", validateResource: () => undefined },
             {
                 severity: "high",
