@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import { readPolicySnapshot } from "./snapshot";
 import type { StartedPack } from "./packProcess";
-import { UsageError } from "./project";
+import { ENCRYPTED_STAND_IN, UsageError } from "./project";
 import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, type PolicyConfigFile } from "./policyPack";
 import { buildPlanResult, type PlanResult } from "./render";
 import { runProgram, type ProgramRun } from "./runProgram";
@@ -70,6 +70,12 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         await pack.configure(options.policyConfig ?? {}, info);
         const { violations, remediations } = await evaluatePolicies(pack, run.resources);
         for (const skipped of conditionalAccessSkips(run)) notes.push(skipped);
+        if (run.resources.some((r) => JSON.stringify(toPlainValue(r.inputs)).includes(ENCRYPTED_STAND_IN))) {
+            notes.push(
+                `encrypted config values (such as webhook URLs) cannot be read offline; the plan stands in ${ENCRYPTED_STAND_IN} ` +
+                    "for each. `pulumi preview` uses the real values.",
+            );
+        }
         for (const fix of remediations) notes.push(`policy ${fix.policy} remediated ${fix.urn}: ${fix.description}`);
         return buildPlanResult(run, violations, notes);
     } finally {

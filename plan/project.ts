@@ -32,6 +32,29 @@ export function readProject(projectDir: string): ProjectFile {
     return { name: project.name, config: project.config ?? {} };
 }
 
+/**
+ * What the offline plan puts where a stack file holds an encrypted value inside an object key (as
+ * `pulumi config set --secret --path 'entra-emergency-access:alerts.webhooks[0]' <url>` writes it). The plan
+ * cannot decrypt, and must not: it stands in an https URL on a name that never resolves (RFC 6761), which is
+ * what the only secret this project takes (a webhook URL) looks like, and says so in a note.
+ */
+export const ENCRYPTED_STAND_IN = "https://encrypted-value.invalid/offline-plan";
+
+/** `{secure: "v1:..."}`, Pulumi's form of an encrypted config value. */
+function isEncrypted(value: unknown): boolean {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).join() === "secure";
+}
+
+/** `value` with every encrypted value inside it replaced by ENCRYPTED_STAND_IN. */
+function withStandIns(value: unknown): unknown {
+    if (isEncrypted(value)) return ENCRYPTED_STAND_IN;
+    if (Array.isArray(value)) return value.map(withStandIns);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withStandIns(v)]));
+    }
+    return value;
+}
+
 function asConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -45,7 +68,8 @@ export function stackConfigFile(projectDir: string, stack: string, configFile?: 
 /**
  * The config map the CLI would pass to the program (`namespace:key` -> string), from the project's
  * declared defaults and the stack config file: `configFile` when given (as `pulumi preview --config-file`
- * takes it), else Pulumi.<stack>.yaml in `projectDir`. Encrypted values cannot be read offline and are refused.
+ * takes it), else Pulumi.<stack>.yaml in `projectDir`. An encrypted key is refused (the plan cannot know even its
+ * shape); an encrypted value inside an object key gets ENCRYPTED_STAND_IN.
  */
 export function readStackConfig(
     projectDir: string,
@@ -66,13 +90,14 @@ export function readStackConfig(
     }
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
-        if (value && typeof value === "object" && "secure" in value) {
+        if (isEncrypted(value)) {
             throw new UsageError(
-                `${fullKey} in ${path.basename(stackFile)} is encrypted; the offline plan cannot decrypt it. ` +
-                    "Keep secrets out of the plan's stacks, or run `pulumi preview`.",
+                `${fullKey} in ${path.basename(stackFile)} is encrypted as a whole; the offline plan cannot decrypt it. ` +
+                    "Encrypt only the secret inside it (`pulumi config set --secret --path '<key>.webhooks[0]' <url>`), " +
+                    "or run `pulumi preview`.",
             );
         }
-        config[fullKey] = asConfigString(value);
+        config[fullKey] = asConfigString(withStandIns(value));
     }
     return config;
 }

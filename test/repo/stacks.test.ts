@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseDocument } from "yaml";
 import { CONFIG_NAMESPACE } from "../../config/schema";
+import { ENCRYPTED_STAND_IN } from "../../plan/project";
 import { TYPES } from "../../policies/contract/constants";
 import { PROJECT_DIR } from "../helpers/fixtures";
 import { checkStack, stackFilesIn } from "../helpers/stacks";
@@ -40,6 +41,8 @@ describe("Pulumi.prod.yaml for another tenant, through --config-file", () => {
         sentinel: { resourceGroupName: "rg-fabrikam-secops", workspaceName: "law-fabrikam-sentinel" },
         alerts: { emails: ["secops@fabrikam.com"], sms: [{ countryCode: "44", phoneNumber: "7700900123" }] },
     };
+    /** What Pulumi writes for a secret set with --path: an opaque ciphertext (made up; nothing decrypts it). */
+    const ENCRYPTED_WEBHOOK = "v1:bm90LWEtcmVhbC1jaXBoZXJ0ZXh0:c3RhbmQtaW4tZm9yLWEtd2ViaG9vay11cmw=";
     let dir: string;
     let copy: string;
     let prodBefore: string;
@@ -57,8 +60,9 @@ describe("Pulumi.prod.yaml for another tenant, through --config-file", () => {
         doc.setIn(["config", key("accountCount")], FABRIKAM.accountCount);
         doc.setIn(["config", key("sentinel"), "resourceGroupName"], FABRIKAM.sentinel.resourceGroupName);
         doc.setIn(["config", key("sentinel"), "workspaceName"], FABRIKAM.sentinel.workspaceName);
-        // Replaced whole: the copy's receivers are fabrikam's only (and an encrypted webhook cannot be planned offline).
-        doc.setIn(["config", key("alerts")], doc.createNode(FABRIKAM.alerts));
+        // Replaced whole: the copy's receivers are fabrikam's only, plus a webhook encrypted the way the README
+        // says to add one (`pulumi config set --secret --path '...alerts.webhooks[0]' <url>`).
+        doc.setIn(["config", key("alerts")], doc.createNode({ ...FABRIKAM.alerts, webhooks: [{ secure: ENCRYPTED_WEBHOOK }] }));
         fs.writeFileSync(copy, doc.toString());
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -89,6 +93,11 @@ describe("Pulumi.prod.yaml for another tenant, through --config-file", () => {
             FABRIKAM.alerts.sms.map((s) => [s.countryCode, s.phoneNumber]),
         );
         assert.equal(plan.summary.mandatoryViolations, 0);
+        // The encrypted webhook is planned with a stand-in that never resolves, and the plan says so.
+        assert.equal(group.inputs.webhookReceivers.length, 1);
+        assert.equal(group.inputs.webhookReceivers[0].serviceUri, "[secret]");
+        assert.ok(plan.notes.some((note: string) => note.includes(ENCRYPTED_STAND_IN)), plan.notes.join("\n"));
+        assert.ok(!JSON.stringify(plan).includes(ENCRYPTED_WEBHOOK), "the ciphertext never reaches the plan");
     });
 
     test("the working tree's Pulumi.prod.yaml is left as it was", () => {
