@@ -28,7 +28,7 @@ export interface EmergencyAccount {
 }
 
 /** The display name plainly marks the account, so nobody mistakes it for a person or deletes it as stale. */
-export function emergencyDisplayName(accountNumber: number): string {
+function emergencyDisplayName(accountNumber: number): string {
     return `EMERGENCY ACCESS ${accountNumber} (break glass - do not use, every sign-in alerts)`;
 }
 

@@ -7,7 +7,7 @@ import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "./schema";
 export { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, parseStackConfig, type StackConfig } from "./schema";
 
 /** Every value set in this project's namespace, keyed without the namespace, as the engine passed it. */
-export function readRawConfig(): Record<string, string> {
+function readRawConfig(): Record<string, string> {
     const prefix = `${CONFIG_NAMESPACE}:`;
     return Object.fromEntries(
         Object.entries(pulumi.runtime.allConfig())

@@ -21,7 +21,7 @@ import { cachingCredential } from "./credential";
 import { RetryMiddleware, resolveRetryOptions, type RetryOptions } from "./retry";
 
 /** The Graph API version every request uses. Conditional Access policies are stable in v1.0. */
-export const GRAPH_API_VERSION = "v1.0";
+const GRAPH_API_VERSION = "v1.0";
 
 /** Host names on which plain http is accepted: the request never leaves the machine. */
 const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"];

@@ -17,7 +17,7 @@ import { graphFailure, statusOf } from "./errors";
 import { getAllPages } from "./paging";
 
 /** The Graph collection of Conditional Access policies, relative to `<endpoint>/v1.0`. */
-export const CONDITIONAL_ACCESS_POLICIES_PATH = "/identity/conditionalAccess/policies";
+const CONDITIONAL_ACCESS_POLICIES_PATH = "/identity/conditionalAccess/policies";
 
 /** Read/re-read/write/confirm rounds before giving up on a policy that another writer keeps changing. */
 export const DEFAULT_WRITE_ATTEMPTS = 5;
@@ -34,7 +34,7 @@ function policyPath(policyId: string): string {
 }
 
 /** `Conditional Access policy <id> ("<name>")`. */
-export function describePolicy(policy: PolicyRef): string {
+function describePolicy(policy: PolicyRef): string {
     return `Conditional Access policy ${policy.id}${policy.displayName ? ` ("${policy.displayName}")` : ""}`;
 }
 

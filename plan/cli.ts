@@ -21,7 +21,7 @@ const USAGE = `Usage: npm run plan -- [--stack <name>] [--config-file <file>] [-
 
 Exit codes: 0 declared cleanly, 1 mandatory policy violation, 2 config or usage error.`;
 
-export const EXIT = { ok: 0, violation: 1, usage: 2 } as const;
+const EXIT = { ok: 0, violation: 1, usage: 2 } as const;
 
 async function main(argv: string[]): Promise<number> {
     let args;

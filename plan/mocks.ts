@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TYPES } from "../policies/contract/constants";
 
 /** A stable GUID derived from a string, formatted like the object ids Entra ID returns. */
-export function deterministicGuid(seed: string): string {
+function deterministicGuid(seed: string): string {
     const hex = createHash("sha256").update(seed).digest("hex");
     // Version 5-style layout: the id reads like a real GUID and never collides across names.
     return [
@@ -30,7 +30,7 @@ type State = Record<string, unknown>;
 type MockHandler = (args: pulumi.runtime.MockResourceArgs, id: string) => State;
 
 /** The subscription every mocked Azure resource lives in. */
-export const MOCK_SUBSCRIPTION_ID = deterministicGuid("subscription");
+const MOCK_SUBSCRIPTION_ID = deterministicGuid("subscription");
 const MOCK_LOCATION = "westeurope";
 
 function resourceGroupId(resourceGroupName: unknown): string {

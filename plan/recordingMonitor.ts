@@ -162,14 +162,9 @@ export class RecordingMonitor extends MockMonitor {
  * Installs a recording monitor in the mock runtime, with the same feature flags `setMocks` sets
  * (`setMockOptions` resets them, after which secrets would be sent as plain strings).
  */
-export function installRecordingMonitor(
-    mocks: pulumi.runtime.Mocks,
-    project: string,
-    stack: string,
-    preview = false,
-): RecordingMonitor {
+export function installRecordingMonitor(mocks: pulumi.runtime.Mocks, project: string, stack: string): RecordingMonitor {
     const monitor = new RecordingMonitor(mocks);
-    setMockOptions(monitor, project, stack, preview);
+    setMockOptions(monitor, project, stack, false);
     const store = getStore();
     store.supportsSecrets = true;
     store.supportsResourceReferences = true;

@@ -108,7 +108,7 @@ function shortValue(value: unknown): string {
     return String(value);
 }
 
-export function keySettings(resource: PlanResource): string {
+function keySettings(resource: PlanResource): string {
     const keys =
         KEY_SETTINGS[resource.type] ??
         Object.keys(resource.inputs)

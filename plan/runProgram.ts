@@ -19,8 +19,6 @@ export interface ProgramRunOptions {
     readonly configFile?: string;
     /** Extra or replacement config values (`namespace:key` -> string), applied over the stack file; undefined unsets. */
     readonly configOverrides?: Record<string, string | undefined>;
-    /** Simulate `pulumi preview` rather than `pulumi up`. Defaults to false. */
-    readonly preview?: boolean;
     /** Passed to the program's exported function; the Pulumi CLI passes none. */
     readonly programOptions?: ProgramOptions;
 }
@@ -57,12 +55,8 @@ export async function recordProgram(options: ProgramRunOptions): Promise<Recorde
     };
     for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
     pulumi.runtime.setAllConfig(config as Record<string, string>, []);
-    const monitor = installRecordingMonitor(
-        new EmergencyAccessMocks(),
-        project.name,
-        options.stack,
-        options.preview ?? false,
-    );
+    // As `pulumi up` runs it: the plan's verdicts are the ones an update would get.
+    const monitor = installRecordingMonitor(new EmergencyAccessMocks(), project.name, options.stack);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const programModule = require(path.join(options.projectDir, "index.ts"));
     const program: (options?: ProgramOptions) => unknown =

@@ -13,7 +13,7 @@ import {
 const HIDDEN_INPUTS = new Set(["__provider"]);
 
 export const SECRET_PLACEHOLDER = "[secret]";
-export const UNKNOWN_PLACEHOLDER = "[unknown]";
+const UNKNOWN_PLACEHOLDER = "[unknown]";
 
 function signatureOf(value: unknown): string | undefined {
     return value !== null && typeof value === "object" && !Array.isArray(value)

@@ -40,7 +40,7 @@ export class QueryInputError extends Error {
 export const INGESTION_DELAY_ALLOWANCE_MINUTES = 55;
 
 /** The shortest default look-back: one hour, even for a 1-minute Azure Monitor evaluation frequency. */
-export const MIN_DEFAULT_LOOKBACK_MINUTES = 60;
+const MIN_DEFAULT_LOOKBACK_MINUTES = 60;
 
 /** Sentinel accepts a queryFrequency and a queryPeriod from 5 minutes to 14 days. */
 export const MAX_LOOKBACK_MINUTES = 14 * 24 * 60;
