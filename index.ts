@@ -1,7 +1,6 @@
 // The Pulumi program: read and validate the stack config, find the Conditional Access policies the
 // accounts must be excluded from, build the component and export its outputs. Config is validated
 // before anything is read from the tenant or declared, so a bad value changes nothing.
-import * as pulumi from "@pulumi/pulumi";
 import { EmergencyAccess } from "./components/emergencyAccess";
 import { loadStackConfig } from "./config";
 import { createGraphClient } from "./graph/client";
@@ -23,6 +22,7 @@ export = async (options: ProgramOptions = {}) => {
         accountPrefix: config.accountPrefix,
         passwordLength: config.passwordLength,
         passwordRotation: config.passwordRotation,
+        credential: config.credential,
         usageLocation: config.usageLocation,
         sentinel: config.sentinel,
         alerts: config.alerts,
@@ -33,8 +33,10 @@ export = async (options: ProgramOptions = {}) => {
         [STACK_OUTPUTS.accountObjectIds]: emergencyAccess.accountObjectIds,
         [STACK_OUTPUTS.accountUserPrincipalNames]: emergencyAccess.accountUserPrincipalNames,
         [STACK_OUTPUTS.groupObjectId]: emergencyAccess.groupObjectId,
-        // Read once with `pulumi stack output --show-secrets` (docs/runbook.md), then sealed offline.
-        [STACK_OUTPUTS.passwords]: pulumi.secret(emergencyAccess.passwords),
+        // No output carries a password: passkey mode discards it, sealed mode exports only age envelopes.
+        [STACK_OUTPUTS.credentialMode]: emergencyAccess.credentialMode,
+        // Only in sealed mode: in passkey mode there is nothing to retrieve, not even an empty output.
+        ...(emergencyAccess.passwordEnvelopes ? { [STACK_OUTPUTS.passwordEnvelopes]: emergencyAccess.passwordEnvelopes } : {}),
         [STACK_OUTPUTS.excludedPolicyIds]: emergencyAccess.excludedPolicyIds,
         [STACK_OUTPUTS.skippedPolicies]: emergencyAccess.skippedPolicies,
         [STACK_OUTPUTS.signInRuleId]: emergencyAccess.signInRuleId,

@@ -1,4 +1,7 @@
-// The emergency accounts and their passwords: one RandomPassword and one cloud-only user per account.
+// The emergency accounts: one cloud-only user per account, created with a bootstrap password. Entra ID needs a
+// password to create a user, so a RandomPassword provides one; it is in the state, so the user ignores it from
+// then on and the account's PasswordCustody (passwordCustody.ts) replaces it in the same `pulumi up`, before
+// the account gets its role.
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -14,7 +17,6 @@ export interface AccountSettings {
     readonly accountCount: number;
     readonly accountPrefix: string;
     readonly passwordLength: number;
-    readonly passwordRotation: string;
     readonly usageLocation?: string;
 }
 
@@ -23,7 +25,8 @@ export interface EmergencyAccount {
     /** 1-based number of the account, part of its user name. */
     readonly number: number;
     readonly userPrincipalName: string;
-    readonly password: random.RandomPassword;
+    /** The bootstrap password the user is created with (in the state; replaced by the custody resource). */
+    readonly bootstrapPassword: random.RandomPassword;
     readonly user: azuread.User;
 }
 
@@ -44,8 +47,8 @@ export function declareEmergencyAccounts(
             accountNumber,
             settings.tenantDomain,
         );
-        // Not protected on purpose: rotation replaces the password resource. The user that holds the
-        // password is protected instead.
+        // The bootstrap password: never rotated (the custody resource rotates), never exported. Not protected:
+        // it protects nothing once the custody resource has replaced it.
         const password = new random.RandomPassword(
             `${name}-password-${accountNumber}`,
             {
@@ -59,8 +62,6 @@ export function declareEmergencyAccounts(
                 minNumeric: PASSWORD_MIN_PER_CLASS,
                 minSpecial: PASSWORD_MIN_PER_CLASS,
                 overrideSpecial: PASSWORD_SPECIAL_CHARACTERS,
-                // A new label means new passwords for every account on the next `pulumi up`.
-                keepers: { rotation: settings.passwordRotation },
             },
             { parent },
         );
@@ -80,9 +81,11 @@ export function declareEmergencyAccounts(
                 showInAddressList: false,
                 usageLocation: settings.usageLocation,
             },
-            // Neither `pulumi destroy`, a deleted line nor a replacement may delete an emergency account.
-            { parent, protect: true, retainOnDelete: true },
+            // Neither `pulumi destroy`, a deleted line nor a replacement may delete an emergency account. The
+            // password is set once at creation; after that only the custody resource sets it, so a later change
+            // of the bootstrap value must never reach the account.
+            { parent, protect: true, retainOnDelete: true, ignoreChanges: ["password"] },
         );
-        return { number: accountNumber, userPrincipalName, password, user };
+        return { number: accountNumber, userPrincipalName, bootstrapPassword: password, user };
     });
 }

@@ -1,11 +1,12 @@
-// The EmergencyAccess component. It composes one file per concern: the accounts and their passwords
-// (accounts.ts), permanent Global Administrator (globalAdministrator.ts), the protected group
+// The EmergencyAccess component. It composes one file per concern: the accounts (accounts.ts), the custody of
+// their passwords (passwordCustody.ts), permanent Global Administrator (globalAdministrator.ts), the protected group
 // (emergencyGroup.ts), the exclusion from every Conditional Access policy (conditionalAccessExclusions.ts),
 // the Sentinel sign-in and change rules (sentinelRules.ts), and the direct alerts with their action group
 // (signInAlert.ts). It reads no config and calls no network; index.ts does both and passes the results in.
 import type * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, EMERGENCY_ACCESS_TYPE, LIMITS, isInitialDomain } from "../policies/contract/constants";
+import { custodyProblems, type Custodian, type CustodyMode } from "../policies/contract/custody";
 import { queryWindow } from "../policies/contract/queries";
 import { declareEmergencyAccounts, type AccountSettings } from "./accounts";
 import {
@@ -16,6 +17,8 @@ import {
 } from "./conditionalAccessExclusions";
 import { declareEmergencyGroup } from "./emergencyGroup";
 import { declareGlobalAdministrator } from "./globalAdministrator";
+import { declarePasswordCustody, type CredentialSettings } from "./passwordCustody";
+import type { Envelope } from "./passwordSealing";
 import { declareSentinelRules } from "./sentinelRules";
 import { declareSignInAlert, type AlertReceivers } from "./signInAlert";
 
@@ -30,6 +33,8 @@ export interface EmergencyAccessArgs {
     readonly passwordLength?: number;
     /** Optional. Any label; changing it rotates every password on the next `pulumi up`. Defaults to DEFAULTS.passwordRotation. */
     readonly passwordRotation?: string;
+    /** Optional. How the passwords are kept: discarded (passkey) or sealed to custodians. Defaults to passkey mode. */
+    readonly credential?: EmergencyAccessCredentialArgs;
     /** Optional. ISO 3166-1 alpha-2 usage location of the accounts. Defaults to none. */
     readonly usageLocation?: string;
     /** Optional. Display name of the protected group. Defaults to DEFAULTS.groupDisplayName. */
@@ -46,6 +51,18 @@ export interface EmergencyAccessArgs {
      * them through graph/ and narrows them in program/exclusionPlan.ts). Defaults to none.
      */
     readonly conditionalAccess?: EmergencyAccessConditionalAccessArgs;
+}
+
+export interface EmergencyAccessCredentialArgs {
+    /** Optional. `passkey` (the password is discarded) or `sealed-password`. Defaults to DEFAULTS.credentialMode. */
+    readonly mode?: CustodyMode;
+    /** Optional. Custodians with their age X25519 recipients; required, and only allowed, in sealed-password mode. */
+    readonly custodians?: readonly Custodian[];
+    /**
+     * Optional. Shares needed to open a sealed password (k of n). Defaults to DEFAULTS.custodyThreshold with two
+     * or more custodians, 1 with a single custodian.
+     */
+    readonly threshold?: number;
 }
 
 export interface EmergencyAccessConditionalAccessArgs {
@@ -67,7 +84,22 @@ export interface EmergencyAccessSentinelArgs {
 }
 
 /** The arguments with every default applied. */
-export type ResolvedEmergencyAccessArgs = AccountSettings & { readonly groupDisplayName: string };
+export type ResolvedEmergencyAccessArgs = AccountSettings & {
+    readonly groupDisplayName: string;
+    readonly passwordRotation: string;
+    readonly credential: CredentialSettings;
+};
+
+/** The credential settings with defaults applied; throws naming EmergencyAccessArgs.credential on a bad one. */
+export function resolveCredential(args: EmergencyAccessCredentialArgs = {}): CredentialSettings {
+    const mode = args.mode ?? DEFAULTS.credentialMode;
+    const custodians = [...(args.custodians ?? [])];
+    const threshold =
+        mode === "passkey" ? 0 : (args.threshold ?? (custodians.length >= 2 ? DEFAULTS.custodyThreshold : 1));
+    const problems = custodyProblems({ mode, custodians, threshold: mode === "passkey" ? undefined : threshold });
+    if (problems.length > 0) throw new Error(`EmergencyAccessArgs.credential: ${problems.join("; ")}`);
+    return { mode, custodians, threshold };
+}
 
 /**
  * Applies defaults and enforces the component's security floor, whoever calls it: config validation
@@ -82,6 +114,7 @@ export function resolveEmergencyAccessArgs(args: EmergencyAccessArgs): ResolvedE
         passwordRotation: args.passwordRotation ?? DEFAULTS.passwordRotation,
         usageLocation: args.usageLocation,
         groupDisplayName: args.groupDisplayName ?? DEFAULTS.groupDisplayName,
+        credential: resolveCredential(args.credential),
     };
     const inRange = (n: number, limits: { min: number; max: number }) =>
         Number.isInteger(n) && n >= limits.min && n <= limits.max;
@@ -104,9 +137,18 @@ export function resolveEmergencyAccessArgs(args: EmergencyAccessArgs): ResolvedE
     return resolved;
 }
 
+/** One account's sealed password, as the stack output lists it. */
+export interface AccountEnvelopes {
+    readonly userPrincipalName: string;
+    readonly rotation: string;
+    readonly threshold: number;
+    readonly passwordSetAt: string;
+    readonly envelopes: Envelope[];
+}
+
 /**
- * Emergency access ("break glass") accounts for a Microsoft Entra ID tenant: cloud-only users with
- * generated passwords, permanent Global Administrator and a protected group. Every account, role
+ * Emergency access ("break glass") accounts for a Microsoft Entra ID tenant: cloud-only users whose
+ * passwords no state or output holds, permanent Global Administrator and a protected group. Every account, role
  * assignment and the group are protected and retained on delete.
  */
 export class EmergencyAccess extends pulumi.ComponentResource {
@@ -116,8 +158,10 @@ export class EmergencyAccess extends pulumi.ComponentResource {
     public readonly accountUserPrincipalNames: pulumi.Output<string[]>;
     /** Object id of the protected group holding every account. */
     public readonly groupObjectId: pulumi.Output<string>;
-    /** The generated passwords, in account order. Always a Pulumi secret. */
-    public readonly passwords: pulumi.Output<string[]>;
+    /** How the passwords are kept: `passkey` or `sealed-password`. */
+    public readonly credentialMode: pulumi.Output<CustodyMode>;
+    /** Sealed mode: per account, the armored envelopes per custodian; undefined in passkey mode. Not secrets. */
+    public readonly passwordEnvelopes?: pulumi.Output<AccountEnvelopes[]>;
     /** Resource id of the Sentinel sign-in rule; undefined without `sentinel`. */
     public readonly signInRuleId?: pulumi.Output<string>;
     /** Resource id of the Sentinel change rule; undefined without `sentinel`. */
@@ -135,13 +179,30 @@ export class EmergencyAccess extends pulumi.ComponentResource {
 
         const accounts = declareEmergencyAccounts(name, settings, this);
         const users = accounts.map((account) => account.user);
-        declareGlobalAdministrator(name, users, this);
+        const graphEndpoint = args.conditionalAccess?.graphEndpoint ?? DEFAULTS.graphEndpoint;
+        const custody = declarePasswordCustody(name, accounts, { ...settings, graphEndpoint }, this);
+        declareGlobalAdministrator(name, users, custody, this);
         const group = declareEmergencyGroup(name, settings.groupDisplayName, users, this);
 
         this.accountObjectIds = pulumi.all(users.map((user) => user.objectId));
         this.accountUserPrincipalNames = pulumi.all(users.map((user) => user.userPrincipalName));
         this.groupObjectId = group.objectId;
-        this.passwords = pulumi.secret(pulumi.all(accounts.map((account) => account.password.result)));
+        this.credentialMode = pulumi.output(settings.credential.mode);
+        if (settings.credential.mode === "sealed-password") {
+            this.passwordEnvelopes = pulumi.all(
+                custody.map((c) =>
+                    pulumi.all([c.userPrincipalName, c.rotation, c.threshold, c.passwordSetAt, c.envelopes]).apply(
+                        ([userPrincipalName, rotation, threshold, passwordSetAt, envelopes]) => ({
+                            userPrincipalName,
+                            rotation,
+                            threshold,
+                            passwordSetAt,
+                            envelopes,
+                        }),
+                    ),
+                ),
+            );
+        }
 
         const conditionalAccess = args.conditionalAccess ?? { targets: [] };
         const exclusions = declareConditionalAccessExclusions(
@@ -149,7 +210,7 @@ export class EmergencyAccess extends pulumi.ComponentResource {
             conditionalAccess.targets,
             this.accountObjectIds,
             this.groupObjectId,
-            conditionalAccess.graphEndpoint ?? DEFAULTS.graphEndpoint,
+            graphEndpoint,
             this,
         );
         this.excludedPolicyIds = pulumi.all(exclusions.map((exclusion) => exclusion.policyId));
@@ -176,7 +237,8 @@ export class EmergencyAccess extends pulumi.ComponentResource {
             accountObjectIds: this.accountObjectIds,
             accountUserPrincipalNames: this.accountUserPrincipalNames,
             groupObjectId: this.groupObjectId,
-            passwords: this.passwords,
+            credentialMode: this.credentialMode,
+            passwordEnvelopes: this.passwordEnvelopes,
             signInRuleId: this.signInRuleId,
             changeRuleId: this.changeRuleId,
             actionGroupId: this.actionGroupId,

@@ -1,4 +1,5 @@
-// Permanent, active Global Administrator for every emergency account.
+// Permanent, active Global Administrator for every emergency account, assigned only once the account's
+// custody resource has replaced the bootstrap password: no privileged account works with a password in the state.
 import * as azuread from "@pulumi/azuread";
 import type * as pulumi from "@pulumi/pulumi";
 import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from "../policies/contract/constants";
@@ -10,11 +11,19 @@ export interface GlobalAdministratorResources {
     readonly assignments: azuread.DirectoryRoleAssignment[];
 }
 
+/**
+ * The role and one assignment per account. `custody[i]` is the custody resource of `users[i]`: each
+ * assignment depends on it.
+ */
 export function declareGlobalAdministrator(
     name: string,
     users: readonly azuread.User[],
+    custody: readonly pulumi.Resource[],
     parent: pulumi.Resource,
 ): GlobalAdministratorResources {
+    if (custody.length !== users.length) {
+        throw new Error(`declareGlobalAdministrator needs one custody resource per account: ${users.length} users, ${custody.length} custody resources`);
+    }
     const role = new azuread.DirectoryRole(
         `${name}-global-administrator`,
         { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID },
@@ -33,7 +42,7 @@ export function declareGlobalAdministrator(
                     principalObjectId: user.objectId,
                     directoryScopeId: DIRECTORY_ROOT_SCOPE,
                 },
-                { parent, dependsOn: [role], protect: true, retainOnDelete: true },
+                { parent, dependsOn: [role, custody[i]], protect: true, retainOnDelete: true },
             ),
     );
     return { role, assignments };

@@ -9,6 +9,7 @@ import {
     PROJECT_NAME,
     isInitialDomain,
 } from "../policies/contract/constants";
+import { CUSTODY_MODES, custodyProblems } from "../policies/contract/custody";
 import { isoDurationMinutes } from "../policies/contract/queries";
 
 /** Every key lives in the project's namespace: `entra-emergency-access:<key>`. */
@@ -144,6 +145,57 @@ export const CONFIG_KEYS = {
                     error: `must be at most ${LIMITS.passwordRotation.maxLength} characters`,
                 })
                 .default(DEFAULTS.passwordRotation),
+        ),
+    },
+    credential: {
+        description:
+            "How the emergency passwords are kept. `passkey`: generated, set and discarded; the accounts sign in with FIDO2 " +
+            "passkeys or certificates kept in the safes. `sealed-password`: sealed with age to custodians, split k-of-n " +
+            "(Shamir) when threshold is 2 or more.",
+        accepted:
+            `an object {mode: ${CUSTODY_MODES.map((m) => `"${m}"`).join(" or ")}, custodians: [{name, recipient}], threshold}; ` +
+            "recipients are age X25519 recipients (age1...), names and recipients unique, at most " +
+            `${LIMITS.custodians.max} custodians; threshold from ${LIMITS.custodians.minThresholdWithSeveral} to the number ` +
+            `of custodians when there are two or more (default ${DEFAULTS.custodyThreshold}), 1 with a single custodian; ` +
+            "no custodians in passkey mode",
+        type: "object",
+        default: { mode: DEFAULTS.credentialMode },
+        schema: z.preprocess(
+            fromJsonString,
+            z
+                .strictObject({
+                    mode: z
+                        .enum(CUSTODY_MODES, { error: `must be one of ${CUSTODY_MODES.join(", ")}` })
+                        .default(DEFAULTS.credentialMode),
+                    custodians: z
+                        .array(
+                            z.strictObject({
+                                name: z.string({ error: "is required: who holds the key" }),
+                                recipient: z.string({ error: "is required: the custodian's age1... recipient" }),
+                            }, { error: "must be an object {name, recipient}" }),
+                            { error: "must be a list of {name, recipient}" },
+                        )
+                        .default([]),
+                    threshold: z.preprocess(
+                        fromIntegerString,
+                        z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
+                    ),
+                }, { error: "must be an object" })
+                .default({ mode: DEFAULTS.credentialMode, custodians: [] })
+                .transform((credential, ctx) => {
+                    const threshold =
+                        credential.mode === "passkey"
+                            ? 0
+                            : (credential.threshold ?? (credential.custodians.length >= 2 ? DEFAULTS.custodyThreshold : 1));
+                    const settings = { ...credential, threshold };
+                    for (const problem of custodyProblems({ ...settings, threshold: credential.mode === "passkey" ? undefined : threshold })) {
+                        // The problem starts with the field it is about (custodians[1].recipient, threshold).
+                        const field = /^[a-z]+(?:\[\d+\])?(?:\.[a-z]+)?/.exec(problem)?.[0] ?? "";
+                        const path = field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+                        ctx.addIssue({ code: "custom", path, message: problem.slice(field.length).trim() });
+                    }
+                    return settings;
+                }),
         ),
     },
     usageLocation: {

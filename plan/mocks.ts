@@ -61,6 +61,16 @@ const handlers: Record<string, MockHandler> = {
         id: `${resourceGroupId(args.inputs.resourceGroupName)}/providers/Microsoft.Insights/scheduledQueryRules/${args.name}`,
     }),
     [TYPES.conditionalAccessExclusion]: () => ({ policyDisplayName: "" }),
+    // The password is generated and sealed only on `pulumi up`; the plan shows who each envelope is for.
+    [TYPES.passwordCustody]: (args) => ({
+        passwordSetAt: "(set on pulumi up)",
+        envelopes: ((args.inputs.custodians ?? []) as Array<{ name: string; recipient: string }>).map((custodian, i) => ({
+            custodian: custodian.name,
+            recipientFingerprint: `sha256:${createHash("sha256").update(custodian.recipient).digest("hex")}`,
+            share: Number(args.inputs.threshold) >= 2 ? i + 1 : 0,
+            armored: "(sealed on pulumi up)",
+        })),
+    }),
 };
 
 /** Provider functions the program is expected to call, answered as the provider would. */

@@ -71,12 +71,13 @@ export function buildPlanResult(run: ProgramRun, violations: PlanViolation[], no
 
 /** The inputs worth a glance, per type (dotted paths reach into objects); other types show their first scalars. */
 const KEY_SETTINGS: Record<string, string[]> = {
-    [TYPES.randomPassword]: ["length", "minUpper", "minLower", "minNumeric", "minSpecial", "keepers.rotation"],
+    [TYPES.randomPassword]: ["length", "minUpper", "minLower", "minNumeric", "minSpecial"],
     [TYPES.user]: ["userPrincipalName", "accountEnabled", "password", "disablePasswordExpiration"],
     [TYPES.directoryRole]: ["templateId"],
     [TYPES.directoryRoleAssignment]: ["roleId", "directoryScopeId", "principalObjectId"],
     [TYPES.group]: ["displayName", "securityEnabled", "assignableToRole", "members"],
     [TYPES.conditionalAccessExclusion]: ["policyId", "userIds", "groupIds"],
+    [TYPES.passwordCustody]: ["userPrincipalName", "mode", "passwordLength", "rotation", "threshold", "custodians"],
     [TYPES.scheduledAlertRule]: [
         "enabled",
         "severity",

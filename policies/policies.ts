@@ -11,9 +11,11 @@ import { emergencyPasswordStrength } from "./rules/emergencyPasswordStrength";
 import { emergencyResourceProtect } from "./rules/emergencyResourceProtect";
 import { globalAdministratorAssignment } from "./rules/globalAdministratorAssignment";
 import { monitoringCoverage } from "./rules/monitoringCoverage";
+import { passwordCustody } from "./rules/passwordCustody";
 import { passwordSecrecy } from "./rules/passwordSecrecy";
 import { permanentGlobalAdministrator } from "./rules/permanentGlobalAdministrator";
 import { signInRuleAlerting } from "./rules/signInRuleAlerting";
+import { trustedCustody } from "./rules/trustedCustody";
 import type { EmergencyPolicy } from "./lib/metadata";
 
 export const POLICY_PACK_NAME = "entra-emergency-access";
@@ -21,6 +23,7 @@ export const POLICY_PACK_NAME = "entra-emergency-access";
 /** Every policy with its metadata (policies/lib/metadata.ts); PolicyPack serves them as they are. */
 export const policies: EmergencyPolicy[] = [
     emergencyPasswordStrength,
+    trustedCustody,
     emergencyAccountEnabled,
     emergencyAccountCloudOnly,
     emergencyAccountPasswordSettings,
@@ -34,5 +37,6 @@ export const policies: EmergencyPolicy[] = [
     monitoringCoverage,
     actionGroupEnabled,
     passwordSecrecy,
+    passwordCustody,
     emergencyAccessPresence,
 ];

@@ -38,6 +38,11 @@ export const LIMITS = {
     passwordRotation: { maxLength: 64 },
     /** Scheduled rule frequency in minutes: Sentinel's shortest is 5; beyond an hour an emergency sign-in is news too late. */
     queryFrequencyMinutes: { min: 5, max: 60 },
+    /**
+     * Custodians of sealed passwords: at most 10 (one envelope per custodian per account in the stack outputs);
+     * with two or more, at least 2 shares must be needed, so no single custodian opens a password alone.
+     */
+    custodians: { max: 10, minThresholdWithSeveral: 2 },
 } as const;
 
 /**
@@ -53,6 +58,10 @@ export const DEFAULTS = {
     queryFrequency: "PT5M",
     graphEndpoint: GRAPH_ENDPOINTS[0],
     excludeFrom: "all",
+    /** Custody of the emergency passwords: passwordless (the password is discarded), Microsoft's current guidance. */
+    credentialMode: "passkey",
+    /** Shares needed to open a sealed password when the config names two or more custodians and no threshold. */
+    custodyThreshold: 2,
 } as const;
 
 /**
@@ -69,11 +78,11 @@ export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const PASSWORD_MIN_PER_CLASS = 2;
 
 /**
- * Special characters a generated password may contain. All are accepted by Microsoft Entra ID
- * and none is a quote, a backslash or a space, which are the characters people mistype when they
- * copy a password from paper.
+ * Special characters a generated password may contain (the custody provider's and the bootstrap's). All are
+ * accepted by Microsoft Entra ID and sit on every common keyboard layout without dead keys: no quote,
+ * backslash, backtick, tilde, caret, bracket or space, which people mistype when they copy from paper.
  */
-export const PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?";
+export const PASSWORD_SPECIAL_CHARACTERS = "!#$%&*+-=?";
 
 /** Suffix every emergency account's domain must carry: cloud-only accounts live on the initial domain. */
 export const INITIAL_DOMAIN_SUFFIX = ".onmicrosoft.com";
@@ -102,6 +111,8 @@ export const TYPES = {
     directoryRoleEligibilityScheduleRequest: bridgedToken("azuread", "DirectoryRoleEligibilityScheduleRequest"),
     conditionalAccessPolicy: bridgedToken("azuread", "ConditionalAccessPolicy"),
     conditionalAccessExclusion: dynamicToken("ConditionalAccessExclusion"),
+    passwordCustody: dynamicToken("PasswordCustody"),
+    randomString: bridgedToken("random", "RandomString"),
     scheduledAlertRule: "azure-native:securityinsights:ScheduledAlertRule",
     actionGroup: "azure-native:monitor:ActionGroup",
     scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
@@ -117,12 +128,13 @@ export const SIGN_IN_ALERT_SUFFIX = "-sign-in-alert";
 export const NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX = "-non-interactive-alert";
 export const ACTION_GROUP_SUFFIX = "-action-group";
 
-/** Names of the stack outputs, shared by index.ts, the plan and the pack's secrets policy. */
+/** Names of the stack outputs, shared by index.ts, the plan and the pack. None carries a password. */
 export const STACK_OUTPUTS = {
     accountObjectIds: "emergencyAccountObjectIds",
     accountUserPrincipalNames: "emergencyAccountUserPrincipalNames",
     groupObjectId: "emergencyAccessGroupObjectId",
-    passwords: "emergencyAccountPasswords",
+    credentialMode: "emergencyAccountCredentialMode",
+    passwordEnvelopes: "emergencyAccountPasswordEnvelopes",
     excludedPolicyIds: "conditionalAccessExcludedPolicyIds",
     skippedPolicies: "conditionalAccessSkippedPolicies",
     signInRuleId: "signInRuleId",

@@ -25,7 +25,7 @@ interface Config extends Recognition {
 export const emergencyAccessPresence = definePolicy<StackValidationPolicy>({
     name: "emergency-access-require-presence",
     description:
-        "The stack declares at least two emergency accounts with generated passwords, the Global Administrator role, " +
+        "The stack declares at least two emergency accounts with password custody, the Global Administrator role, " +
         "the emergency group, the Sentinel sign-in and change rules and (unless turned off) the direct sign-in alerts " +
         "with their action group. Removing any of them from the program is a violation, not a cleanup.",
     remediationSteps: "Restore the removed part of the EmergencyAccess configuration (sentinel, alerts, accountCount).",
@@ -46,8 +46,8 @@ export const emergencyAccessPresence = definePolicy<StackValidationPolicy>({
         const accounts = emergencyAccounts(args.resources, config);
         const minimum = Math.max(LIMITS.accountCount.min, config.minimumAccounts ?? 0);
         if (accounts.length < minimum) missing.push(`emergency accounts (${accounts.length} declared, at least ${minimum} needed)`);
-        const passwords = args.resources.filter((r) => r.type === TYPES.randomPassword && isEmergencyChild(r.urn));
-        if (passwords.length < accounts.length) missing.push(`generated passwords (${passwords.length} for ${accounts.length} accounts)`);
+        const custody = args.resources.filter((r) => r.type === TYPES.passwordCustody && isEmergencyChild(r.urn));
+        if (custody.length < accounts.length) missing.push(`password custody (${custody.length} for ${accounts.length} accounts)`);
         const role = args.resources.find(
             (r) => r.type === TYPES.directoryRole && rawProps(r.props).templateId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
         );

@@ -10,12 +10,16 @@ const CLASSES = [
     ["special", "minSpecial"],
 ] as const;
 
-/** The generated password of every emergency account is long and uses every character class. */
+/**
+ * Every emergency password is long and uses every character class: the one each custody resource generates
+ * (its passwordLength; the classes are the contract's), and the bootstrap RandomPassword the user is created with.
+ */
 export const emergencyPasswordStrength = definePolicy<ResourceValidationPolicy>({
     name: "emergency-password-require-strength",
     description:
-        "Emergency account passwords are generated with at least the minimum length (24 by default) and require " +
-        "upper-case, lower-case, digits and special characters, at least one of each.",
+        "Emergency account passwords are generated with at least the minimum length (24 by default): the custody " +
+        "resource's passwordLength, and the bootstrap RandomPassword, which must also require upper-case, lower-case, " +
+        "digits and special characters, at least one of each.",
     remediationSteps: "Raise passwordLength (config) back to 24 or more and keep every character class required.",
     configSchema: {
         properties: {
@@ -28,10 +32,16 @@ export const emergencyPasswordStrength = definePolicy<ResourceValidationPolicy>(
         },
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== TYPES.randomPassword || !isEmergencyChild(args.urn)) return;
         const props = rawProps(args.props);
         // A config below the product's floor cannot weaken the check.
         const minimum = Math.max(LIMITS.passwordLength.min, args.getConfig<{ minimumLength?: number }>().minimumLength ?? 0);
+        if (args.type === TYPES.passwordCustody) {
+            if (!isUnknown(props.passwordLength) && !(Number(props.passwordLength) >= minimum)) {
+                reportViolation(`passwordLength is ${props.passwordLength}; emergency passwords need at least ${minimum} characters.`);
+            }
+            return;
+        }
+        if (args.type !== TYPES.randomPassword || !isEmergencyChild(args.urn)) return;
         if (!isUnknown(props.length) && !(Number(props.length) >= minimum)) {
             reportViolation(`length is ${props.length}; emergency passwords need at least ${minimum} characters.`);
         }

@@ -11,12 +11,13 @@ const PROTECTED_TYPES = new Set<string>([
     TYPES.scheduledAlertRule,
     TYPES.actionGroup,
     TYPES.scheduledQueryRule,
+    TYPES.passwordCustody,
 ]);
 
 export const emergencyResourceProtect = definePolicy<ResourceValidationPolicy>({
     name: "emergency-resource-require-protect",
     description:
-        "Emergency accounts, their Global Administrator role and assignments, their group and their alerting are " +
+        "Emergency accounts, their password custody, their Global Administrator role and assignments, their group and their alerting are " +
         "declared with protect: true, so pulumi destroy, a deleted line or a replacement cannot delete them.",
     remediationSteps: "Keep protect: true on the resource (EmergencyAccess sets it).",
     configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },

@@ -1,17 +1,17 @@
-// @pulumi/policy hands policies secret values already decrypted and unmarked, so this policy cannot see
-// the secret flag itself. It follows the value instead: a generated password may only sit where the
-// program keeps it secret (the user's password, the component's and the stack's password outputs).
-// Anywhere else it is a leak. The secret flag on those places is asserted by the program's own tests.
+// @pulumi/policy hands policies secret values already decrypted and unmarked, so this policy cannot see the
+// secret flag itself. It follows the values instead: the only password-like values the stack may hold are
+// the RandomPassword (or RandomString) results a user was created with, and each may sit only in a user's
+// `password` input (the bootstrap, which the custody resource replaces). Anywhere else (another input, a
+// resource name, any output) it is a leak. The passwords the custody resources set are in no state at all.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { definePolicy } from "../lib/metadata";
-import { EMERGENCY_ACCESS_TYPE, STACK_OUTPUTS, TYPES } from "../contract/constants";
-import { isEmergencyChild, isUnknown, rawProps, urnName } from "../lib/emergency";
+import { TYPES } from "../contract/constants";
+import { isUnknown, rawProps, urnName } from "../lib/emergency";
 
-/** Where a password may be, per resource type: the props that the program marks secret. */
-const ALLOWED: Record<string, readonly string[]> = {
-    [TYPES.user]: ["password"],
-    [EMERGENCY_ACCESS_TYPE]: ["passwords"],
-    [TYPES.stack]: [STACK_OUTPUTS.passwords],
+/** Generators whose value is a credential, with the prop that holds it. */
+const GENERATORS: Record<string, string> = {
+    [TYPES.randomPassword]: "result",
+    [TYPES.randomString]: "result",
 };
 
 function pathsContaining(value: unknown, needles: readonly string[], at: string): string[] {
@@ -30,23 +30,27 @@ function describe(resource: PolicyResource, path: string): string {
 export const passwordSecrecy = definePolicy<StackValidationPolicy>({
     name: "emergency-password-disallow-plain-text",
     description:
-        "A generated emergency password appears nowhere but in the account's password and the secret password " +
-        "outputs: not in another resource's inputs, not in any other stack output.",
-    remediationSteps: "Remove the output or input that carries the password; read it with pulumi stack output --show-secrets.",
+        "A generated password (a RandomPassword or RandomString result) appears nowhere but in a user's bootstrap " +
+        "password: not in another resource's inputs or name, not in any output of a resource, the component or the stack.",
+    remediationSteps:
+        "Remove the output, input or name that carries the generated value. Emergency passwords are kept by the " +
+        "PasswordCustody resources (credential config), never by an output.",
     validateStack: (args, reportViolation) => {
-        const generators = args.resources.filter((r) => r.type === TYPES.randomPassword && isEmergencyChild(r.urn));
-        const passwords = generators
-            .map((r) => rawProps(r.props).result)
+        const generators = args.resources.filter((r) => r.type in GENERATORS);
+        const values = generators
+            .map((r) => rawProps(r.props)[GENERATORS[r.type]])
             .filter((v): v is string => typeof v === "string" && v.length > 0 && !isUnknown(v));
-        if (passwords.length === 0) return;
+        if (values.length === 0) return;
         for (const resource of args.resources) {
             if (generators.includes(resource)) continue;
+            if (values.some((value) => resource.urn.includes(value))) {
+                reportViolation(`a generated password is in the name of ${resource.type} ${urnName(resource.urn)}; it must stay secret.`);
+            }
             const props = rawProps(resource.props);
-            const allowed = ALLOWED[resource.type] ?? [];
             for (const [key, value] of Object.entries(props)) {
-                if (allowed.includes(key)) continue;
-                for (const path of pathsContaining(value, passwords, key)) {
-                    reportViolation(`an emergency password is in ${describe(resource, path)}; it must stay secret.`);
+                if (resource.type === TYPES.user && key === "password") continue;
+                for (const path of pathsContaining(value, values, key)) {
+                    reportViolation(`a generated password is in ${describe(resource, path)}; it must stay secret.`);
                 }
             }
         }
@@ -54,6 +58,6 @@ export const passwordSecrecy = definePolicy<StackValidationPolicy>({
 }, {
     severity: "critical",
     rationale:
-        "The password of a Global Administrator excluded from every Conditional Access policy must not leave through any other input or output.",
+        "The password of a Global Administrator excluded from every Conditional Access policy must not leave through any other input, name or output.",
     frameworks: [{ framework: "product" }],
 });

@@ -43,10 +43,15 @@ describe("npm run plan -- --json on the fixture stack", () => {
         assert.equal(output.summary.mandatoryViolations, 0);
     });
 
-    test("lists 2 users, 2 passwords, 2 role assignments, the role and the group", () => {
+    test("lists 2 users, 2 bootstrap passwords, 2 custody resources, 2 role assignments, the role and the group", () => {
         const count = (type: string) => output.resources.filter((r: any) => r.type === type).length;
         assert.equal(count(TYPES.user), 2);
         assert.equal(count(TYPES.randomPassword), 2);
+        assert.equal(count(TYPES.passwordCustody), 2);
+        assert.deepEqual(
+            output.resources.filter((r: any) => r.type === TYPES.passwordCustody).map((r: any) => [r.inputs.userPrincipalName, r.inputs.mode]),
+            [["breakglass-1@contoso.onmicrosoft.com", "passkey"], ["breakglass-2@contoso.onmicrosoft.com", "passkey"]],
+        );
         assert.equal(count(TYPES.directoryRoleAssignment), 2);
         assert.equal(count(TYPES.directoryRole), 1);
         assert.equal(count(TYPES.group), 1);
@@ -74,11 +79,16 @@ describe("npm run plan -- --json on the fixture stack", () => {
         }
     });
 
-    test("secrets are shown as [secret]", () => {
+    test("secrets are shown as [secret], and no output bears a password in passkey mode", () => {
         for (const user of output.resources.filter((r: any) => r.type === TYPES.user)) {
             assert.equal(user.inputs.password, SECRET_PLACEHOLDER);
         }
-        assert.equal(output.outputs[STACK_OUTPUTS.passwords], SECRET_PLACEHOLDER);
+        assert.equal(output.outputs[STACK_OUTPUTS.credentialMode], "passkey");
+        assert.deepEqual(
+            Object.keys(output.outputs).filter((key) => /password/i.test(key) || JSON.stringify(output.outputs[key]).includes(SECRET_PLACEHOLDER)),
+            [],
+            "no stack output is named after a password or holds a secret",
+        );
         assert.ok(!raw.includes("__provider"));
     });
 });

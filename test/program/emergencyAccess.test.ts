@@ -16,7 +16,7 @@ import type { ProgramRun } from "../../plan/runProgram";
 import { isSerializedSecret } from "../../plan/serialized";
 import { FIXTURE_GROUP_ID, FIXTURE_USER_IDS } from "../helpers/ids";
 import { plain, plainOccurrences, recordFixture, runFixture } from "../helpers/program";
-import { all, byType, one } from "../helpers/select";
+import { all, byName, byType, one } from "../helpers/select";
 
 const PASSWORD_CLASSES = ["upper", "lower", "numeric", "special"] as const;
 const MIN_FIELDS = ["minUpper", "minLower", "minNumeric", "minSpecial"] as const;
@@ -32,8 +32,8 @@ for (const accountCount of [2, 4]) {
             run = await runFixture({ accountCount });
         });
 
-        test("declares one password, one user and one Global Administrator assignment per account", () => {
-            for (const type of [TYPES.randomPassword, TYPES.user, TYPES.directoryRoleAssignment]) {
+        test("declares one bootstrap password, one user, one custody resource and one Global Administrator assignment per account", () => {
+            for (const type of [TYPES.randomPassword, TYPES.user, TYPES.passwordCustody, TYPES.directoryRoleAssignment]) {
                 const names = all(run, byType(type)).map((r) => accountNumber(r.name));
                 assert.deepEqual(names.sort(), Array.from({ length: accountCount }, (_, i) => i + 1), type);
             }
@@ -60,9 +60,32 @@ for (const accountCount of [2, 4]) {
             }
         });
 
-        test("every password's keepers are tied to passwordRotation", () => {
+        test("the bootstrap passwords have no keepers: only the custody resources rotate", () => {
             for (const password of all(run, byType(TYPES.randomPassword))) {
-                assert.deepEqual(plain(password.inputs).keepers, { rotation: "2026-Q4" }, password.urn);
+                assert.equal(plain(password.inputs).keepers, undefined, password.urn);
+            }
+        });
+
+        test("every account has one protected PasswordCustody after its user, in passkey mode by default", () => {
+            const users = new Map(all(run, byType(TYPES.user)).map((u) => [accountNumber(u.name), u]));
+            for (const custody of all(run, byType(TYPES.passwordCustody))) {
+                const user = users.get(accountNumber(custody.name))!;
+                assert.match(custody.name, /^emergency-access-password-custody-\d$/);
+                const { __provider, ...inputs } = plain(custody.inputs);
+                assert.match(__provider, /^exports.handler = /, "the serialized provider");
+                assert.deepEqual(inputs, {
+                    userObjectId: user.id,
+                    userPrincipalName: plain(user.inputs).userPrincipalName,
+                    rotation: "2026-Q4",
+                    passwordLength: 32,
+                    mode: "passkey",
+                    custodians: [],
+                    threshold: 0,
+                    graphEndpoint: "https://graph.microsoft.com",
+                });
+                assert.ok(custody.options.dependencies.includes(user.urn), `${custody.urn} waits for its user`);
+                assert.equal(custody.options.protect, true, custody.urn);
+                assert.deepEqual(plain(custody.outputs).envelopes, [], "passkey mode seals nothing");
             }
         });
 
@@ -88,6 +111,7 @@ for (const accountCount of [2, 4]) {
                 assert.ok(isSerializedSecret(user.inputs.password), `${user.urn} password is not secret`);
                 assert.equal(plain(user.inputs.password), plain(password.outputs.result), user.urn);
                 assert.ok(user.options.dependencies.includes(password.urn), user.urn);
+                assert.deepEqual(user.options.ignoreChanges, ["password"], `${user.urn} must ignore its bootstrap password after creation`);
             }
         });
 
@@ -120,6 +144,8 @@ for (const accountCount of [2, 4]) {
                     assignment.urn,
                 );
                 assert.ok(assignment.options.dependencies.includes(role.urn), `${assignment.urn} waits for the role`);
+                const custody = one(run, byName(`password-custody-${accountNumber(assignment.name)}`));
+                assert.ok(assignment.options.dependencies.includes(custody.urn), `${assignment.urn} waits for the custody resource`);
                 assert.equal(assignment.options.protect, true, assignment.urn);
                 assert.equal(assignment.options.retainOnDelete, true, assignment.urn);
             }
@@ -139,7 +165,7 @@ for (const accountCount of [2, 4]) {
             assert.equal(group.options.retainOnDelete, true);
         });
 
-        test("stack outputs: object ids, UPNs and group id in plain, passwords only as a secret", () => {
+        test("stack outputs: object ids, UPNs, group id and the credential mode; no password and no envelope in passkey mode", () => {
             const outputs = one(run, byType(TYPES.stack)).outputs;
             const users = all(run, byType(TYPES.user)).sort((a, b) => accountNumber(a.name) - accountNumber(b.name));
             assert.deepEqual(outputs[STACK_OUTPUTS.accountObjectIds], users.map((u) => u.id));
@@ -148,10 +174,12 @@ for (const accountCount of [2, 4]) {
                 users.map((u) => plain(u.inputs).userPrincipalName),
             );
             assert.equal(outputs[STACK_OUTPUTS.groupObjectId], one(run, byType(TYPES.group)).id);
-            assert.ok(isSerializedSecret(outputs[STACK_OUTPUTS.passwords]), "passwords output is not secret");
-            assert.equal(plain(outputs[STACK_OUTPUTS.passwords]).length, accountCount);
+            assert.equal(outputs[STACK_OUTPUTS.credentialMode], "passkey");
+            assert.equal(STACK_OUTPUTS.passwordEnvelopes in outputs, false);
+            assert.equal("emergencyAccountPasswords" in outputs, false, "the old password output is gone");
             const component = one(run, byType(EMERGENCY_ACCESS_TYPE));
-            assert.ok(isSerializedSecret(component.outputs.passwords), "component passwords output is not secret");
+            assert.equal("passwords" in component.outputs, false, "EmergencyAccess.passwords is gone");
+            for (const [key, value] of Object.entries(outputs)) assert.ok(!isSerializedSecret(value), `output ${key} is a secret`);
         });
 
         test("no password appears in plain text in any input or output", () => {
@@ -172,15 +200,15 @@ for (const accountCount of [2, 4]) {
 }
 
 describe("EmergencyAccess settings", () => {
-    test("a new passwordRotation label changes every password's keepers and nothing else", async () => {
+    test("a new passwordRotation label changes every custody resource's rotation and nothing else", async () => {
         const before = await runFixture({ passwordRotation: "2026-Q4" });
         const after = await runFixture({ passwordRotation: "2027-Q1" });
-        const keepers = (run: ProgramRun) => all(run, byType(TYPES.randomPassword)).map((p) => plain(p.inputs).keepers);
-        assert.deepEqual(keepers(after), [{ rotation: "2027-Q1" }, { rotation: "2027-Q1" }]);
+        const rotations = (run: ProgramRun) => all(run, byType(TYPES.passwordCustody)).map((p) => plain(p.inputs).rotation);
+        assert.deepEqual(rotations(after), ["2027-Q1", "2027-Q1"]);
         const stable = (run: ProgramRun) =>
             run.resources
                 .filter((r) => r.type !== TYPES.randomPassword && r.type !== TYPES.stack)
-                .map((r) => ({ urn: r.urn, inputs: { ...plain(r.inputs), password: undefined } }));
+                .map((r) => ({ urn: r.urn, inputs: { ...plain(r.inputs), password: undefined, rotation: undefined } }));
         assert.deepEqual(stable(after), stable(before));
     });
 
@@ -191,6 +219,7 @@ describe("EmergencyAccess settings", () => {
             assert.equal("usageLocation" in plain(user.inputs), false);
         }
         for (const p of all(run, byType(TYPES.randomPassword))) assert.equal(plain(p.inputs).length, 64);
+        for (const c of all(run, byType(TYPES.passwordCustody))) assert.equal(plain(c.inputs).passwordLength, 64);
     });
 
     const badValues: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -257,6 +286,7 @@ describe("resolveEmergencyAccessArgs (the component's own floor)", () => {
             passwordRotation: "initial",
             usageLocation: undefined,
             groupDisplayName: "Emergency Access Accounts",
+            credential: { mode: "passkey", custodians: [], threshold: 0 },
         });
     });
 });

@@ -1,0 +1,200 @@
+// The dynamic provider of PasswordCustody: it generates an emergency account's password, seals it to the
+// custodians when asked (sealed-password mode), sets it through Microsoft Graph, and forgets it. State, outputs,
+// errors and logs never hold the password; refresh reports only when the password was last set.
+//
+// Memory: the password lives as character codes in a Uint8Array, zeroed once it is set (and sealed). Two
+// copies cannot be wiped, because JavaScript strings are immutable and garbage-collected: the string handed to
+// the Graph client for the HTTP body (and the JSON body built from it), which live until the garbage collector
+// reclaims them in the short-lived provider process. Shares and sealed documents are bytes and are zeroed.
+//
+// Pulumi serializes these functions into the resource's `__provider` input and runs them in the dynamic-provider
+// host: no module-level mutable state, no Node built-in imports, no `pulumi` namespace at run time.
+import type { TokenCredential } from "@azure/identity";
+import type * as pulumi from "@pulumi/pulumi";
+import { createGraphClient, validateGraphEndpoint } from "../graph/client";
+import { cachingCredential } from "../graph/credential";
+import { resolveRetryOptions, type RetryOptions } from "../graph/retry";
+import { readUserFacts, setUserPassword, type UserRef } from "../graph/users";
+import { DEFAULTS, LIMITS, UNKNOWN_VALUE } from "../policies/contract/constants";
+import { custodyProblems, type Custodian, type CustodyMode } from "../policies/contract/custody";
+import { cryptoRandom, generatePassword, type RandomSource } from "./passwordGenerator";
+import { sealPassword, type Envelope } from "./passwordSealing";
+
+/** Inputs of one custody resource, as the provider receives them (every Output resolved). */
+export interface CustodyInputs {
+    /** Object id of the emergency user whose password this resource keeps. */
+    readonly userObjectId: string;
+    /** Its user principal name: named in errors and in every sealed share. */
+    readonly userPrincipalName: string;
+    /** The passwordRotation label; a new label, and nothing else, makes a new password. */
+    readonly rotation: string;
+    /** Length of the generated password, within LIMITS.passwordLength. */
+    readonly passwordLength: number;
+    /** passkey (the password is discarded) or sealed-password. */
+    readonly mode: CustodyMode;
+    /** Custodians the password is sealed to; empty in passkey mode. */
+    readonly custodians: Custodian[];
+    /** Shares needed to rebuild a sealed password; 0 in passkey mode. */
+    readonly threshold: number;
+    /** Graph origin, e.g. `https://graph.microsoft.com`. */
+    readonly graphEndpoint: string;
+}
+
+/** State of one custody resource: the inputs and non-secret facts. No password, nothing derived from it in passkey mode. */
+export interface CustodyOutputs extends CustodyInputs {
+    /** When the password was last set (Graph's lastPasswordChangeDateTime); after a refresh, by anyone. */
+    readonly passwordSetAt: string;
+    /** The sealed envelopes, one per custodian (armored age files; not secrets); empty in passkey mode. */
+    readonly envelopes: Envelope[];
+}
+
+/** Options of the provider factory. Without any, the provider is the one a real `pulumi up` uses. */
+export interface CustodyProviderOptions {
+    /** Source of Graph tokens. Defaults to `DefaultAzureCredential`, created on the first request only. */
+    readonly credential?: TokenCredential;
+    /** Retry pacing of throttled and unavailable responses; missing fields take the production defaults. */
+    readonly retry?: Partial<RetryOptions>;
+    /** Source of randomness. Defaults to Web Crypto's CSPRNG; tests use it only to break it on purpose. */
+    readonly random?: RandomSource;
+}
+
+/** Inputs that, once a password exists, may change only together with the rotation label. */
+const SEALING_FIELDS = ["mode", "custodians", "threshold", "passwordLength", "graphEndpoint"] as const;
+
+function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN_VALUE || (Array.isArray(value) && value.some(isUnknown));
+}
+
+/** Missing optional inputs with their defaults: passkey mode, no custodians, global Graph. */
+function withDefaults(news: Partial<CustodyInputs>): Partial<CustodyInputs> {
+    const mode = news.mode ?? DEFAULTS.credentialMode;
+    return {
+        ...news,
+        mode,
+        custodians: news.custodians ?? [],
+        threshold: news.threshold ?? (mode === "passkey" ? 0 : undefined),
+        graphEndpoint: news.graphEndpoint ?? DEFAULTS.graphEndpoint,
+    };
+}
+
+/**
+ * Input failures found before any request; unknown values (preview) are not judged. `olds` are the inputs the
+ * current password was made with: changing how it is kept without a new rotation label is refused, because
+ * the password already set cannot be sealed again (nobody has it).
+ */
+export function checkCustodyInputs(olds: Partial<CustodyInputs>, news: Partial<CustodyInputs>): pulumi.dynamic.CheckFailure[] {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    for (const property of ["userObjectId", "userPrincipalName", "rotation"] as const) {
+        const value = news[property];
+        if (!isUnknown(value) && (typeof value !== "string" || value.trim() === "")) {
+            failures.push({ property, reason: `${property} must be a non-empty string` });
+        }
+    }
+    const { min, max } = LIMITS.passwordLength;
+    const length = news.passwordLength;
+    if (!isUnknown(length) && !(Number.isInteger(length) && length! >= min && length! <= max)) {
+        failures.push({ property: "passwordLength", reason: `passwordLength must be a whole number from ${min} to ${max}, got ${length}` });
+    }
+    if (![news.mode, news.custodians, news.threshold].some(isUnknown)) {
+        const settings = { mode: news.mode, custodians: news.custodians, threshold: news.mode === "passkey" ? undefined : news.threshold };
+        for (const problem of custodyProblems(settings)) failures.push({ property: problem.split(/[ .[]/)[0], reason: problem });
+    }
+    if (!isUnknown(news.graphEndpoint)) {
+        try {
+            validateGraphEndpoint(news.graphEndpoint ?? "");
+        } catch (error) {
+            failures.push({ property: "graphEndpoint", reason: (error as Error).message });
+        }
+    }
+    if (typeof olds.rotation === "string" && olds.rotation === news.rotation) {
+        const changed = SEALING_FIELDS.filter((field) => !isUnknown(news[field]) && JSON.stringify(olds[field]) !== JSON.stringify(news[field]));
+        if (changed.length > 0) {
+            failures.push({
+                property: "rotation",
+                reason:
+                    `${changed.join(", ")} changed but passwordRotation is still "${news.rotation}": the password already set cannot be ` +
+                    "kept differently (nobody holds it). Change passwordRotation in the same update to make a new password.",
+            });
+        }
+    }
+    return failures;
+}
+
+/**
+ * A new password only for a new rotation label; a different user is a different resource. A changed user
+ * principal name updates the state without touching the password.
+ */
+export function diffCustody(olds: Partial<CustodyOutputs>, news: Partial<CustodyInputs>): pulumi.dynamic.DiffResult {
+    const replaces = olds.userObjectId !== news.userObjectId ? ["userObjectId"] : [];
+    const changes = replaces.length > 0 || olds.rotation !== news.rotation || olds.userPrincipalName !== news.userPrincipalName;
+    return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** The dynamic provider of PasswordCustody. Tests pass a fake credential and fast retries. */
+export function createCustodyProvider(options: CustodyProviderOptions = {}): pulumi.dynamic.ResourceProvider {
+    const credential = cachingCredential(options.credential);
+    const retry = resolveRetryOptions(options.retry);
+    const random = options.random ?? cryptoRandom;
+    const connect = (endpoint: string) => createGraphClient({ endpoint, credential, retry });
+
+    /** Generates, seals (sealed mode), sets, forgets. Sealing comes first: a password nobody holds is never set. */
+    const renew = async (inputs: CustodyInputs): Promise<CustodyOutputs> => {
+        const graph = connect(inputs.graphEndpoint);
+        const user: UserRef = { id: inputs.userObjectId, userPrincipalName: inputs.userPrincipalName };
+        const password = generatePassword(inputs.passwordLength, random);
+        let envelopes: Envelope[] = [];
+        try {
+            if (inputs.mode === "sealed-password") {
+                envelopes = await sealPassword(password, inputs.custodians, {
+                    account: inputs.userPrincipalName,
+                    rotation: inputs.rotation,
+                    threshold: inputs.threshold,
+                });
+            }
+            // The one string copy of the password: the HTTP body needs it (see the header).
+            await setUserPassword(graph, user, new TextDecoder().decode(password));
+        } finally {
+            password.fill(0);
+        }
+        // The password is set: from here on nothing may fail, or the envelopes would be lost with it.
+        const setAt = await readUserFacts(graph, user).then(
+            (facts) => facts?.lastPasswordChangeDateTime,
+            () => undefined,
+        );
+        return { ...inputs, passwordSetAt: setAt ?? new Date().toISOString(), envelopes };
+    };
+
+    return {
+        async check(olds: Partial<CustodyInputs>, news: Partial<CustodyInputs>) {
+            const inputs = withDefaults(news);
+            return { inputs, failures: checkCustodyInputs(olds, inputs) };
+        },
+
+        async diff(_id: string, olds: Partial<CustodyOutputs>, news: Partial<CustodyInputs>) {
+            return diffCustody(olds, news);
+        },
+
+        async create(inputs: CustodyInputs) {
+            return { id: inputs.userObjectId, outs: await renew(inputs) };
+        },
+
+        async read(id: string, props?: CustodyOutputs) {
+            if (!props) return { id, props: {} };
+            const facts = await readUserFacts(connect(props.graphEndpoint), { id: props.userObjectId, userPrincipalName: props.userPrincipalName });
+            // The user is gone, and with it the password this resource kept.
+            if (!facts) return { id: "" };
+            return { id, props: { ...props, passwordSetAt: facts.lastPasswordChangeDateTime ?? props.passwordSetAt } };
+        },
+
+        async update(_id: string, olds: CustodyOutputs, news: CustodyInputs) {
+            // Same label: nothing to write; the state takes the new user principal name.
+            if (olds.rotation === news.rotation) return { outs: { ...olds, userPrincipalName: news.userPrincipalName } };
+            return { outs: await renew(news) };
+        },
+
+        async delete() {
+            // Deliberately nothing: the password stays set. Forgetting the custody resource must not lock anyone
+            // out, and there is nothing in the tenant to remove.
+        },
+    };
+}

@@ -1,0 +1,79 @@
+// Every emergency account's password is kept by a PasswordCustody resource, and the account gets its
+// Global Administrator role only after that resource replaced the bootstrap password: the assignment depends
+// on it, and the user ignores its bootstrap password from creation on. Dependencies are read from the stack's
+// resources (resource policies do not see them).
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { definePolicy } from "../lib/metadata";
+import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
+import { ACCOUNT_RECOGNITION_SCHEMA, emergencyAccounts, isUnknown, rawProps, urnName, type AccountRecognition } from "../lib/emergency";
+
+/** The custody resources of one account: by object id once known, else by user principal name. */
+function custodyOf(custody: readonly PolicyResource[], account: { userPrincipalName: string; objectId?: string }): PolicyResource[] {
+    return custody.filter((r) => {
+        const props = rawProps(r.props);
+        if (account.objectId && typeof props.userObjectId === "string" && !isUnknown(props.userObjectId)) {
+            return props.userObjectId.toLowerCase() === account.objectId.toLowerCase();
+        }
+        return String(props.userPrincipalName).toLowerCase() === account.userPrincipalName.toLowerCase();
+    });
+}
+
+/** Global Administrator assignments of one account: by principal id once known, else by their dependency on the user. */
+function assignmentsOf(assignments: readonly PolicyResource[], account: { urn: string; objectId?: string }): PolicyResource[] {
+    return assignments.filter((r) => {
+        const principal = rawProps(r.props).principalObjectId;
+        if (account.objectId && typeof principal === "string" && !isUnknown(principal)) {
+            return principal.toLowerCase() === account.objectId.toLowerCase();
+        }
+        return r.dependencies.some((d) => d.urn === account.urn);
+    });
+}
+
+export const passwordCustody = definePolicy<StackValidationPolicy>({
+    name: "emergency-credential-require-custody",
+    description:
+        "Every emergency account has exactly one PasswordCustody resource, its user ignores changes to the bootstrap " +
+        "password, and its Global Administrator assignment depends on the custody resource, so no privileged account " +
+        "ever works with a password that is in the state.",
+    remediationSteps:
+        "Keep the EmergencyAccess component's PasswordCustody per account, ignoreChanges: [\"password\"] on the user, " +
+        "and the assignment's dependsOn on the custody resource.",
+    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
+    validateStack: (args, reportViolation) => {
+        const accounts = emergencyAccounts(args.resources, args.getConfig<AccountRecognition>());
+        const custody = args.resources.filter((r) => r.type === TYPES.passwordCustody);
+        const assignments = args.resources.filter((r) => {
+            const props = rawProps(r.props);
+            return (
+                r.type === TYPES.directoryRoleAssignment &&
+                props.roleId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID &&
+                props.directoryScopeId === DIRECTORY_ROOT_SCOPE
+            );
+        });
+        for (const account of accounts) {
+            const upn = account.userPrincipalName;
+            const user = args.resources.find((r) => r.urn === account.urn);
+            if (!user?.opts.ignoreChanges.includes("password")) {
+                reportViolation(`${upn}: the user must ignore changes to password; only its custody resource sets it after creation.`);
+            }
+            const own = custodyOf(custody, account);
+            if (own.length !== 1) {
+                reportViolation(`${upn} has ${own.length} PasswordCustody resources; exactly one keeps its password.`);
+                continue;
+            }
+            for (const assignment of assignmentsOf(assignments, account)) {
+                if (!assignment.dependencies.some((d) => d.urn === own[0].urn)) {
+                    reportViolation(
+                        `${urnName(assignment.urn)} does not depend on ${urnName(own[0].urn)}: ${upn} would hold Global ` +
+                            "Administrator while its password is still the bootstrap in the state.",
+                    );
+                }
+            }
+        }
+    },
+}, {
+    severity: "critical",
+    rationale:
+        "Anyone who can decrypt the stack (every preview job holds the token) could otherwise read a working Global Administrator password excluded from every Conditional Access policy.",
+    frameworks: [{ framework: "microsoft" }, { framework: "product" }],
+});
