@@ -84,7 +84,8 @@ net.Socket.prototype.connect = function (...args) {
     let options = Array.isArray(args[0]) ? args[0][0] : args[0];
     if (typeof options === "string" && !/^\\d+$/.test(options)) return connect.apply(this, args);
     if (typeof options !== "object" || options === null) options = { port: options, host: typeof args[1] === "string" ? args[1] : undefined };
-    if (options.path !== undefined) return connect.apply(this, args);
+    // A Unix socket, by Node's own test (http passes path: null for TCP).
+    if (options.path) return connect.apply(this, args);
     const host = String(options.host ?? "localhost");
     if (isLoopback(host)) return connect.apply(this, args);
     if (log) fs.appendFileSync(log, host + "\\n");
