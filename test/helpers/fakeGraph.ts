@@ -1,4 +1,5 @@
-// A fake Microsoft Graph for the Conditional Access policy endpoints, served over real HTTP on 127.0.0.1 so the
+// A fake Microsoft Graph for the Conditional Access policy endpoints and the emergency users' password and
+// sign-in state, served over real HTTP on 127.0.0.1 so the
 // real Graph client library (middleware, paging, error handling) runs unmodified. It is stricter than Graph
 // where strictness catches bugs: a PATCH replaces every object it names wholesale, and every request must carry
 // the expected bearer token. Faults (throttling, outages, concurrent writers) are injected per policy.
@@ -56,10 +57,25 @@ export type Fault =
           readonly repeat?: boolean;
       };
 
+/** A user of the fake tenant. The fake keeps its current password so tests can compare; Graph never returns it. */
+export interface FakeUser {
+    readonly id: string;
+    readonly userPrincipalName: string;
+    accountEnabled: boolean;
+    /** Graph's format; undefined until a password is set. */
+    lastPasswordChangeDateTime?: string;
+    /** The password last set, for assertions only: no response ever carries it. */
+    password?: string;
+}
+
+const USERS_PATH = "/v1.0/users";
+
 /** How to start the fake. */
 export interface FakeGraphOptions {
     /** The tenant's policies, in list order. Deep-copied. */
     readonly policies: readonly ConditionalAccessPolicy[];
+    /** The tenant's users (emergency accounts), by object id. Defaults to none. */
+    readonly users?: readonly { readonly id: string; readonly userPrincipalName: string; readonly accountEnabled?: boolean }[];
     /** Policies per list page. Defaults to 100. */
     readonly pageSize?: number;
     /** The bearer token to accept. Defaults to FAKE_GRAPH_TOKEN. */
@@ -100,6 +116,9 @@ const READ_ONLY_FIELDS = ["id", "createdDateTime", "modifiedDateTime"];
 export class FakeGraph {
     /** Every request received, in order, faulted ones included. */
     readonly requests: RecordedRequest[] = [];
+    /** Every password value received in a PATCH of passwordProfile, in order, faulted requests included. */
+    readonly receivedPasswords: string[] = [];
+    private readonly users = new Map<string, FakeUser>();
     private readonly stored: MutablePolicy[];
     private readonly faults = new Map<string, FaultState[]>();
     private readonly pageSize: number;
@@ -115,6 +134,9 @@ export class FakeGraph {
         this.stored = structuredClone([...options.policies]) as MutablePolicy[];
         this.pageSize = options.pageSize ?? 100;
         this.token = options.token ?? FAKE_GRAPH_TOKEN;
+        for (const user of options.users ?? []) {
+            this.users.set(user.id.toLowerCase(), { id: user.id, userPrincipalName: user.userPrincipalName, accountEnabled: user.accountEnabled ?? true });
+        }
     }
 
     /** Starts a fake on a free port of 127.0.0.1. */
@@ -200,6 +222,7 @@ export class FakeGraph {
         };
 
         if (!record.authorized) return reply(401, graphError(errorCode(401), "Access token is missing or invalid."));
+        if (url.pathname.startsWith(`${USERS_PATH}/`)) return this.handleUser(url, method, req, record.body, reply);
         if (!url.pathname.startsWith(POLICIES_PATH)) return reply(404, graphError(errorCode(404), "Unknown path."));
 
         const rest = url.pathname.slice(POLICIES_PATH.length);
@@ -234,6 +257,75 @@ export class FakeGraph {
             return reply(405, graphError(errorCode(405), "Not supported."));
         }
         this.afterAnswer(policyId, stored, method);
+    }
+
+    /** A copy of a user as the fake holds it (password included, for assertions). */
+    user(id: string): FakeUser {
+        const found = this.users.get(id.toLowerCase());
+        if (!found) throw new Error(`fake Graph has no user ${id}`);
+        return { ...found };
+    }
+
+    /** Changes a user as someone in the portal would (a password reset moves lastPasswordChangeDateTime). */
+    editUser(id: string, mutate: (user: FakeUser) => void): void {
+        const found = this.users.get(id.toLowerCase());
+        if (!found) throw new Error(`fake Graph has no user ${id}`);
+        mutate(found);
+    }
+
+    /** Requests to the users endpoints with the given method. */
+    userRequests(method: string): RecordedRequest[] {
+        return this.requests.filter((request) => request.method === method && request.path.startsWith(`${USERS_PATH}/`));
+    }
+
+    /**
+     * `GET /users/{id}` (with `$select`) and `PATCH /users/{id}` of `passwordProfile` and `accountEnabled`. Faults
+     * are injected with the user id as target. Every password received is recorded before any fault answers.
+     */
+    private handleUser(
+        url: URL,
+        method: string,
+        req: IncomingMessage,
+        body: unknown,
+        reply: (status: number, body?: unknown, headers?: Record<string, string>) => void,
+    ): void {
+        const id = decodeURIComponent(url.pathname.slice(USERS_PATH.length + 1));
+        const profile = (body as { passwordProfile?: { password?: unknown } } | undefined)?.passwordProfile;
+        if (method === "PATCH" && typeof profile?.password === "string") this.receivedPasswords.push(profile.password);
+        const fault = this.takeFault(id, method);
+        if (fault) {
+            const status = fault.kind === "status" ? fault.status : 503;
+            const message = status === 403 ? "Insufficient privileges to complete the operation." : "Injected fault.";
+            const code = status === 403 ? "Authorization_RequestDenied" : errorCode(status);
+            const retryAfter: Record<string, string> =
+                fault.kind === "status" && fault.retryAfter !== undefined ? { "Retry-After": fault.retryAfter } : {};
+            return reply(status, graphError(code, message), retryAfter);
+        }
+        const user = this.users.get(id.toLowerCase());
+        if (!user) return reply(404, graphError("Request_ResourceNotFound", `Resource '${id}' does not exist.`));
+        if (method === "GET") {
+            const select = (url.searchParams.get("$select") ?? "id,userPrincipalName,accountEnabled").split(",");
+            const visible: Record<string, unknown> = {
+                id: user.id,
+                userPrincipalName: user.userPrincipalName,
+                accountEnabled: user.accountEnabled,
+                lastPasswordChangeDateTime: user.lastPasswordChangeDateTime ?? null,
+            };
+            return reply(200, {
+                "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+                ...Object.fromEntries(select.filter((field) => field in visible).map((field) => [field, visible[field]])),
+            });
+        }
+        if (method !== "PATCH") return reply(405, graphError(errorCode(405), "Not supported."));
+        const problem = userPatchProblem(req, body);
+        if (problem) return reply(400, graphError(errorCode(400), problem));
+        const patch = body as { passwordProfile?: { password: string }; accountEnabled?: boolean };
+        if (patch.passwordProfile) {
+            user.password = patch.passwordProfile.password;
+            user.lastPasswordChangeDateTime = this.nextModifiedDateTime().replace(/\.\d+Z$/, "Z");
+        }
+        if (patch.accountEnabled !== undefined) user.accountEnabled = patch.accountEnabled;
+        reply(204);
     }
 
     /** One page of the list; the nextLink is absolute on the fake's own origin, as Graph's are on its own. */
@@ -287,6 +379,21 @@ function patchProblem(req: IncomingMessage, body: unknown): string | undefined {
     const conditions = (body as Record<string, unknown>).conditions;
     if (conditions !== undefined && (typeof conditions !== "object" || conditions === null)) {
         return "conditions must be an object.";
+    }
+    return undefined;
+}
+
+/** Why a PATCH of a user is refused, or undefined: only passwordProfile and accountEnabled, in Graph's shapes. */
+function userPatchProblem(req: IncomingMessage, body: unknown): string | undefined {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return "PATCH needs a JSON body.";
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return "PATCH body must be a JSON object.";
+    const unknown = Object.keys(body).filter((key) => key !== "passwordProfile" && key !== "accountEnabled");
+    if (unknown.length > 0) return `This fake accepts only passwordProfile and accountEnabled, got ${unknown.join(", ")}.`;
+    const { passwordProfile, accountEnabled } = body as Record<string, any>;
+    if (accountEnabled !== undefined && typeof accountEnabled !== "boolean") return "accountEnabled must be a boolean.";
+    if (passwordProfile !== undefined) {
+        if (typeof passwordProfile?.password !== "string" || passwordProfile.password.length === 0) return "passwordProfile.password is required.";
+        if (typeof passwordProfile.forceChangePasswordNextSignIn !== "boolean") return "passwordProfile.forceChangePasswordNextSignIn is required.";
     }
     return undefined;
 }
