@@ -43,6 +43,11 @@ export const LIMITS = {
      * with two or more, at least 2 shares must be needed, so no single custodian opens a password alone.
      */
     custodians: { max: 10, minThresholdWithSeveral: 2 },
+    /**
+     * Graph requests per second a process sends (conditionalAccess.requestsPerSecond). Graph allows Conditional
+     * Access about one request per second per tenant, for all apps together; more than a few only buys 429s.
+     */
+    graphRequestsPerSecond: { min: 0.1, max: 20 },
 } as const;
 
 /**
@@ -62,6 +67,12 @@ export const DEFAULTS = {
     credentialMode: "passkey",
     /** Shares needed to open a sealed password when the config names two or more custodians and no threshold. */
     custodyThreshold: 2,
+    /** Graph's documented limit for Conditional Access and identity protection: 1 request per second per tenant, all apps. */
+    graphRequestsPerSecond: 1,
+    /** How long one process reuses its paged listing of the Conditional Access policies (any write drops it sooner). */
+    policyListCacheSeconds: 30,
+    /** Minutes between runs of the reconcile workflow (.github/workflows/reconcile.yml); the exposure window's bound. */
+    reconcileIntervalMinutes: 15,
 } as const;
 
 /**
