@@ -207,7 +207,7 @@ describe("plan exit codes and --config-file", () => {
     test("2 for an encrypted value in the --config-file, naming the key and the file", () => {
         const { code, stderr } = plan(["--config-file", stackFile("Pulumi.encrypted.yaml")]);
         assert.equal(code, 2);
-        assert.match(stderr, /entra-emergency-access:passwordRotation in Pulumi\.encrypted\.yaml is encrypted; the offline plan cannot decrypt it/);
+        assert.match(stderr, /entra-emergency-access:passwordRotation in Pulumi\.encrypted\.yaml is encrypted as a whole; the offline plan cannot decrypt it/);
     });
 
     test("2 for an unknown option, with the usage, which documents --config-file", () => {
