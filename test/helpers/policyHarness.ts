@@ -26,6 +26,10 @@ export interface TestResource {
     inputs: Record<string, any>;
     outputs: Record<string, any>;
     protect: boolean;
+    /** Options.ignoreChanges as registered; none when left out. */
+    ignoreChanges?: string[];
+    /** URNs of the resources it depends on (dependsOn and inputs), as the engine hands them to stack policies; none when left out. */
+    dependencies?: string[];
 }
 
 let fixture: Promise<TestResource[]> | undefined;
@@ -39,6 +43,8 @@ function toTestResource(r: RecordedResource): TestResource {
         inputs: toPlainValue(r.inputs) as Record<string, any>,
         outputs: toPlainValue(r.outputs) as Record<string, any>,
         protect: r.options.protect === true,
+        ignoreChanges: [...r.options.ignoreChanges],
+        dependencies: [...r.options.dependencies],
     };
 }
 
@@ -85,7 +91,7 @@ export function validateResource(
                     props: proxy.unknownCheckingProxy(structuredClone(resource.inputs)),
                     opts: {
                         protect: resource.protect,
-                        ignoreChanges: [],
+                        ignoreChanges: [...(resource.ignoreChanges ?? [])],
                         aliases: [],
                         additionalSecretOutputs: [],
                         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
@@ -127,7 +133,7 @@ export function validateStack(
     resources: TestResource[],
     config: Record<string, unknown> = {},
 ): Promise<Verdict> {
-    const policyResources = resources.map(
+    const policyResources: PolicyResource[] = resources.map(
         (r): PolicyResource => ({
             type: r.type,
             urn: r.urn,
@@ -135,18 +141,24 @@ export function validateStack(
             props: proxy.unknownCheckingProxy(structuredClone(r.outputs)),
             opts: {
                 protect: r.protect,
-                ignoreChanges: [],
+                ignoreChanges: [...(r.ignoreChanges ?? [])],
                 aliases: [],
                 additionalSecretOutputs: [],
                 customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
                 parent: r.parent,
             },
+            // Filled in below: the engine hands stack policies the resources themselves.
             dependencies: [],
             propertyDependencies: {},
             isType: () => false,
             asType: () => undefined,
         }),
     );
+    policyResources.forEach((resource, i) => {
+        resource.dependencies = (resources[i].dependencies ?? [])
+            .map((urn) => policyResources.find((candidate) => candidate.urn === urn))
+            .filter((found): found is PolicyResource => found !== undefined);
+    });
     return capture((report) =>
         policy.validateStack({
             resources: policyResources,

@@ -21,7 +21,7 @@ describe(policy.name, () => {
             (r) => r.name.endsWith("-non-interactive-alert"),
             "missing: the Azure Monitor non-interactive sign-in alert.",
         ],
-        ["a password", (r) => r.name.endsWith("password-2"), "missing: generated passwords (1 for 2 accounts)."],
+        ["a custody resource", (r) => r.name.endsWith("password-custody-2"), "missing: password custody (1 for 2 accounts)."],
     ];
     for (const [what, removed, message] of removals) {
         test(`refuses a stack without ${what}`, async () => {
@@ -31,7 +31,7 @@ describe(policy.name, () => {
     }
 
     test("refuses a single account", async () => {
-        const stack = (await fixtureStack()).filter((r) => !/(account|password|global-administrator)-2$/.test(r.name));
+        const stack = (await fixtureStack()).filter((r) => !/(account|password|password-custody|global-administrator)-2$/.test(r.name));
         assert.deepEqual((await validateStack(policy, stack)).violations, ["missing: emergency accounts (1 declared, at least 2 needed)."]);
     });
 

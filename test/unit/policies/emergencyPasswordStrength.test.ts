@@ -36,6 +36,18 @@ describe(policy.name, () => {
         ]);
     });
 
+    test("refuses a custody resource generating fewer characters than the floor or the configured minimum", async () => {
+        const custody = first(await fixtureStack(), byType(TYPES.passwordCustody));
+        assert.deepEqual((await validateResource(policy, custody)).violations, []);
+        assert.deepEqual((await validateResource(policy, custody, { minimumLength: 40 })).violations, [
+            "passwordLength is 32; emergency passwords need at least 40 characters.",
+        ]);
+        setProp(custody, "passwordLength", 23);
+        assert.deepEqual((await validateResource(policy, custody, { minimumLength: 8 })).violations, [
+            "passwordLength is 23; emergency passwords need at least 24 characters.",
+        ]);
+    });
+
     test("ignores passwords outside the EmergencyAccess component", async () => {
         const password = first(await fixtureStack(), byType(TYPES.randomPassword));
         password.urn = password.urn.replace("entra-emergency-access:index:EmergencyAccess$", "");

@@ -10,7 +10,7 @@ describe(policy.name, () => {
         assert.deepEqual((await validateEachResource(policy, await fixtureStack())).violations, []);
     });
 
-    for (const type of [TYPES.user, TYPES.group, TYPES.directoryRole, TYPES.directoryRoleAssignment, TYPES.scheduledAlertRule, TYPES.actionGroup]) {
+    for (const type of [TYPES.user, TYPES.group, TYPES.directoryRole, TYPES.directoryRoleAssignment, TYPES.scheduledAlertRule, TYPES.actionGroup, TYPES.passwordCustody]) {
         test(`refuses an unprotected ${type.split(":").pop()}`, async () => {
             const resource = first(await fixtureStack(), byType(type));
             resource.protect = false;
@@ -20,7 +20,7 @@ describe(policy.name, () => {
         });
     }
 
-    test("does not ask passwords to be protected (rotation replaces them)", async () => {
+    test("does not ask bootstrap passwords to be protected (they protect nothing once replaced)", async () => {
         const password = first(await fixtureStack(), byType(TYPES.randomPassword));
         assert.equal(password.protect, false);
         assert.deepEqual((await validateResource(policy, password)).violations, []);
