@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, parseStackConfig } from "../../config/schema";
+import { testRecipient } from "../helpers/custody";
 import { FIXTURE_CONFIG_FILE } from "../helpers/fixtures";
 
 const VALID = { tenantDomain: "contoso.onmicrosoft.com" };
@@ -30,6 +31,7 @@ describe("stack config", () => {
             accountPrefix: "breakglass",
             passwordLength: 32,
             passwordRotation: "initial",
+            credential: { mode: "passkey", custodians: [], threshold: 0 },
             conditionalAccess: { excludeFrom: "all", skip: [], graphEndpoint: "https://graph.microsoft.com" },
         });
     });
@@ -239,6 +241,58 @@ describe("stack config", () => {
         assert.match(problems.join("\n"), /passwordLength/);
         assert.match(problems.join("\n"), /colour: is not a known key/);
     });
+});
+
+describe("credential config", () => {
+    const NS = CONFIG_NAMESPACE;
+    const custodians = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `custodian-${i + 1}`, recipient: testRecipient(i) }));
+
+    test("sealed mode: threshold defaults to 2 with several custodians, 1 with one; passkey mode has none", () => {
+        const sealed = (list: unknown[], extra = {}) =>
+            parseStackConfig({ ...VALID, credential: JSON.stringify({ mode: "sealed-password", custodians: list, ...extra }) }).credential;
+        assert.deepEqual(sealed(custodians(3)), { mode: "sealed-password", custodians: custodians(3), threshold: 2 });
+        assert.deepEqual(sealed(custodians(1)), { mode: "sealed-password", custodians: custodians(1), threshold: 1 });
+        assert.equal(sealed(custodians(3), { threshold: "3" }).threshold, 3);
+        assert.deepEqual(parseStackConfig({ ...VALID, credential: '{"mode":"passkey"}' }).credential, { mode: "passkey", custodians: [], threshold: 0 });
+    });
+
+    const accepted = CONFIG_KEYS.credential.accepted;
+    const cases: Array<[string, unknown, string]> = [
+        ["an unknown mode", { mode: "password" }, `${NS}:credential.mode: must be one of passkey, sealed-password (got "password"). Accepted: ${accepted}.`],
+        ["sealed mode without custodians", { mode: "sealed-password" }, `${NS}:credential.custodians: must name at least one custodian in sealed-password mode. Accepted: ${accepted}.`],
+        ["custodians in passkey mode", { custodians: [{ name: "a", recipient: "x" }] }, `${NS}:credential.custodians: must be empty in passkey mode: there is no password to seal (got [{"name":"a","recipient":"x"}]). Accepted: ${accepted}.`],
+        [
+            "a private key pasted as a recipient",
+            { mode: "sealed-password", custodians: [custodians(2)[0], { name: "bob", recipient: "AGE-SECRET-KEY-1ABC" }] },
+            `${NS}:credential.custodians[1].recipient: must be an age X25519 recipient (age1 and 58 characters, as age-keygen prints it) (got "AGE-SECRET-KEY-1ABC"). Accepted: ${accepted}.`,
+        ],
+        [
+            "a repeated recipient",
+            { mode: "sealed-password", custodians: [custodians(1)[0], { ...custodians(1)[0], name: "twin" }] },
+            `${NS}:credential.custodians[1].recipient: repeats another custodian's recipient (got ${JSON.stringify(testRecipient(0)).slice(0, 57)}...). Accepted: ${accepted}.`,
+        ],
+        [
+            "a repeated name",
+            { mode: "sealed-password", custodians: [custodians(2)[0], { ...custodians(2)[1], name: "Custodian-1" }] },
+            `${NS}:credential.custodians[1].name: repeats "Custodian-1" (got "Custodian-1"). Accepted: ${accepted}.`,
+        ],
+        [
+            "threshold 1 of 3",
+            { mode: "sealed-password", custodians: custodians(3), threshold: 1 },
+            `${NS}:credential.threshold: must be at least 2 with 3 custodians: with 1, any single custodian can open the password alone (got 1). Accepted: ${accepted}.`,
+        ],
+        [
+            "threshold above the custodians",
+            { mode: "sealed-password", custodians: custodians(2), threshold: 3 },
+            `${NS}:credential.threshold: 3 is more than the 2 custodians: the password could never be rebuilt (got 3). Accepted: ${accepted}.`,
+        ],
+        ["an unknown field", { mode: "passkey", method: "fido2" }, `${NS}:credential.method: is not a known key of credential. Accepted: ${accepted}.`],
+    ];
+    for (const [what, credential, message] of cases) {
+        test(`refuses ${what}, naming the key`, () => {
+            assert.deepEqual(problemsOf({ ...VALID, credential: JSON.stringify(credential) }), [message]);
+        });
+    }
 });
 
 describe("the fixture stack", () => {
