@@ -7,14 +7,25 @@
 // Pulumi serializes the provider's functions (and everything they reach in this project) into the resource's
 // `__provider` input and runs them in a separate process. Keep them free of module-level mutable state, of
 // Node built-in imports and of the `pulumi` namespace at run time; node_modules packages are re-required.
+//
+// Serialized closures get fresh copies of their variables on every call, so a token cache created when the
+// program serializes the provider would start empty on every call (15 operations, 15 credential chain walks).
+// The host deserializes the provider once per process and calls `configure` once before any other call: that
+// is where the process's one Graph session (credential, token cache, pacing, the shared policy listing) is made.
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
-import { createGraphClient, validateGraphEndpoint } from "../graph/client";
-import { DEFAULT_WRITE_ATTEMPTS, ensureEmergencyExclusions, readConditionalAccessPolicy } from "../graph/conditionalAccess";
-import { cachingCredential } from "../graph/credential";
-import { resolveRetryOptions, type RetryOptions } from "../graph/retry";
+import { validateGraphEndpoint } from "../graph/client";
+import {
+    DEFAULT_WRITE_ATTEMPTS,
+    ensureEmergencyExclusions,
+    listConditionalAccessPoliciesOnce,
+    readListedPolicy,
+} from "../graph/conditionalAccess";
+import { checkRequestsPerSecond } from "../graph/pacing";
+import type { RetryOptions } from "../graph/retry";
+import { createGraphSession, type GraphSession } from "../graph/session";
 import { excludedEmergencyIds, includesId, type ConditionalAccessPolicy } from "../policies/contract/conditionalAccess";
-import { DEFAULTS, DYNAMIC_RESOURCE_MODULE, UNKNOWN_VALUE } from "../policies/contract/constants";
+import { DEFAULTS, DYNAMIC_RESOURCE_MODULE, PROJECT_NAME, UNKNOWN_VALUE } from "../policies/contract/constants";
 
 /** Inputs of one exclusion, as the provider receives them (every Output resolved). */
 export interface ExclusionInputs {
@@ -42,6 +53,38 @@ export interface ExclusionProviderOptions {
     readonly retry?: Partial<RetryOptions>;
     /** Rounds against a concurrent writer. Defaults to DEFAULT_WRITE_ATTEMPTS. */
     readonly writeAttempts?: number;
+    /**
+     * Graph requests per second when the stack config sets none (or `configure` is never called, as in-process
+     * tests do). Defaults to DEFAULTS.graphRequestsPerSecond.
+     */
+    readonly requestsPerSecond?: number;
+}
+
+/** The provider object; `session` is set by `configure` (or on first use) in the process that runs it. */
+export interface ExclusionProvider extends pulumi.dynamic.ResourceProvider {
+    /** The process's Graph session. Never set before serialization: the program never runs the provider. */
+    session?: GraphSession;
+}
+
+/** The stack config key the provider reads in `configure`, namespaced as the engine sends it. */
+export const CONDITIONAL_ACCESS_CONFIG_KEY = `${PROJECT_NAME}:conditionalAccess`;
+
+/**
+ * `conditionalAccess.requestsPerSecond` from the stack config as the engine hands it to a dynamic provider's
+ * `configure` (a JSON string, or an object), or undefined when unset. The program validated the config before
+ * registering anything; a value out of range still fails here, naming the key.
+ */
+export function requestsPerSecondFromConfig(value: unknown): number | undefined {
+    let parsed = value;
+    if (typeof value === "string") {
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            throw new Error(`${CONDITIONAL_ACCESS_CONFIG_KEY} is not JSON`);
+        }
+    }
+    const rate = (parsed as { requestsPerSecond?: unknown } | null | undefined)?.requestsPerSecond;
+    return rate === undefined || rate === null ? undefined : checkRequestsPerSecond(rate, `${CONDITIONAL_ACCESS_CONFIG_KEY}.requestsPerSecond`);
 }
 
 /** The state of an exclusion given the live policy: only the desired ids it excludes directly. */
@@ -117,18 +160,40 @@ export function checkExclusionInputs(news: Partial<ExclusionInputs>): pulumi.dyn
 }
 
 /**
- * The dynamic provider of ConditionalAccessExclusion. Tests pass a fake credential and fast retry timings;
- * without options it is what a real `pulumi up` uses (DefaultAzureCredential, production retry pacing).
+ * The dynamic provider of ConditionalAccessExclusion. Tests pass a fake credential and fast pacing; without
+ * options it is what a real `pulumi up` uses (DefaultAzureCredential, production retry pacing, Graph's rate).
+ * Every call of one process shares the session `configure` creates: one credential chain walk and one token,
+ * one paged listing of the policies for every read (and every create that finds its policy converged).
  */
-export function createExclusionProvider(options: ExclusionProviderOptions = {}): pulumi.dynamic.ResourceProvider {
-    const credential = cachingCredential(options.credential);
-    const retry = resolveRetryOptions(options.retry);
+export function createExclusionProvider(options: ExclusionProviderOptions = {}): ExclusionProvider {
     const writeAttempts = options.writeAttempts ?? DEFAULT_WRITE_ATTEMPTS;
-    const connect = (endpoint: string | undefined) => createGraphClient({ endpoint, credential, retry });
-    const ensure = async (inputs: ExclusionInputs) =>
-        exclusionState(inputs, await ensureEmergencyExclusions(connect(inputs.graphEndpoint), inputs.policyId, inputs, writeAttempts));
+    const newSession = (requestsPerSecond: number | undefined) =>
+        createGraphSession({
+            credential: options.credential,
+            retry: options.retry,
+            requestsPerSecond: requestsPerSecond ?? options.requestsPerSecond,
+        });
+    const sessionOf = (provider: ExclusionProvider) => (provider.session ??= newSession(undefined));
+    const ensure = async (provider: ExclusionProvider, inputs: ExclusionInputs) => {
+        const graph = sessionOf(provider).client(inputs.graphEndpoint);
+        const listed = (await listConditionalAccessPoliciesOnce(graph)).find((policy) => policy.id === inputs.policyId);
+        const result = await ensureEmergencyExclusions(graph, inputs.policyId, inputs, { writeAttempts, listed });
+        return exclusionState(inputs, result.policy);
+    };
 
     return {
+        async configure(this: ExclusionProvider, request: pulumi.dynamic.ConfigureRequest) {
+            // Synchronous up to here on purpose: the host hands the provider to concurrent calls before this
+            // promise settles, and they must find the session already made.
+            let conditionalAccess: unknown;
+            try {
+                conditionalAccess = request.config.get(CONDITIONAL_ACCESS_CONFIG_KEY);
+            } catch {
+                // A host the engine never sent Configure has no config at all: the defaults apply.
+            }
+            this.session = newSession(requestsPerSecondFromConfig(conditionalAccess));
+        },
+
         async check(_olds: Partial<ExclusionInputs>, news: Partial<ExclusionInputs>) {
             const inputs = { ...news, graphEndpoint: news.graphEndpoint ?? DEFAULTS.graphEndpoint };
             return { inputs, failures: checkExclusionInputs(inputs) };
@@ -138,11 +203,11 @@ export function createExclusionProvider(options: ExclusionProviderOptions = {}):
             return diffExclusion(olds, news);
         },
 
-        async create(inputs: ExclusionInputs) {
-            return { id: inputs.policyId, outs: await ensure(inputs) };
+        async create(this: ExclusionProvider, inputs: ExclusionInputs) {
+            return { id: inputs.policyId, outs: await ensure(this, inputs) };
         },
 
-        async read(id: string, props?: ExclusionOutputs) {
+        async read(this: ExclusionProvider, id: string, props?: ExclusionOutputs) {
             const state: ExclusionOutputs = {
                 policyId: props?.policyId ?? id,
                 userIds: props?.userIds ?? [],
@@ -150,8 +215,8 @@ export function createExclusionProvider(options: ExclusionProviderOptions = {}):
                 graphEndpoint: props?.graphEndpoint ?? DEFAULTS.graphEndpoint,
                 policyDisplayName: props?.policyDisplayName ?? "",
             };
-            const policy = await readConditionalAccessPolicy(
-                connect(state.graphEndpoint),
+            const policy = await readListedPolicy(
+                sessionOf(this).client(state.graphEndpoint),
                 { id: state.policyId, displayName: state.policyDisplayName },
                 "read the emergency exclusions",
             );
@@ -160,8 +225,8 @@ export function createExclusionProvider(options: ExclusionProviderOptions = {}):
             return { id, props: exclusionState(state, policy) };
         },
 
-        async update(_id: string, _olds: ExclusionOutputs, news: ExclusionInputs) {
-            return { outs: await ensure(news) };
+        async update(this: ExclusionProvider, _id: string, _olds: ExclusionOutputs, news: ExclusionInputs) {
+            return { outs: await ensure(this, news) };
         },
 
         async delete() {

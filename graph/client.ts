@@ -1,7 +1,8 @@
 // The one Microsoft Graph client of the project: the library's own middleware chain with a retry middleware
-// of our own (./retry.ts), a token cache (./credential.ts), and an endpoint that is validated before any token
-// is requested. graph/ knows nothing of Pulumi: the program, the dynamic providers and the operator commands
-// all call Graph through here.
+// of our own (./retry.ts), request pacing (./pacing.ts), a read cache that writes clear (./readCache.ts), a token
+// cache (./credential.ts), and an endpoint that is validated before any token is requested. graph/ knows nothing
+// of Pulumi: the program, the dynamic providers and the operator commands all call Graph through here, and a
+// process keeps one client per endpoint in its session (./session.ts).
 //
 // Dynamic providers run this code after Pulumi serialized it by value: keep it free of module-level mutable
 // state and of Node built-in imports (only node_modules packages are re-required).
@@ -18,6 +19,8 @@ import {
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import { DEFAULTS, GRAPH_ENDPOINTS } from "../policies/contract/constants";
 import { cachingCredential } from "./credential";
+import { PacingMiddleware, REAL_CLOCK, RequestPacer, type PacingClock } from "./pacing";
+import { ReadCache, WriteInvalidationMiddleware } from "./readCache";
 import { RetryMiddleware, resolveRetryOptions, type RetryOptions } from "./retry";
 
 /** The Graph API version every request uses. Conditional Access policies are stable in v1.0. */
@@ -43,6 +46,12 @@ export interface GraphClientOptions {
     readonly credential?: TokenCredential;
     /** Retry pacing; missing fields take the production defaults. */
     readonly retry?: Partial<RetryOptions>;
+    /** The most requests per second this client sends, retries included. Defaults to DEFAULTS.graphRequestsPerSecond. */
+    readonly requestsPerSecond?: number;
+    /** How long cached reads (./readCache.ts) are reused, in milliseconds. Defaults to DEFAULTS.policyListCacheSeconds. */
+    readonly readCacheMs?: number;
+    /** The clock of pacing and the read cache. Defaults to the real one; tests simulate time. */
+    readonly clock?: PacingClock;
 }
 
 /** A Graph client bound to one validated endpoint. */
@@ -53,6 +62,10 @@ export interface GraphClient {
     readonly client: Client;
     /** How throttled and unavailable responses are retried; errors say when the retries were spent. */
     readonly retry: RetryOptions;
+    /** The rate every request of this client keeps to. */
+    readonly pacer: RequestPacer;
+    /** Reads this client shares between callers for a short while; any write through the client clears it. */
+    readonly reads: ReadCache;
 }
 
 /** `true` for an http(s) URL whose host is a loopback address. */
@@ -125,12 +138,18 @@ class LoopbackOriginMiddleware implements Middleware {
     }
 }
 
-/** Builds a Graph client for one endpoint: authentication, retries, redirects, telemetry, then the network. */
+/**
+ * Builds a Graph client for one endpoint: authentication, retries, redirects, pacing, read-cache invalidation,
+ * telemetry, then the network. Pacing sits after retries and redirects, so every request that leaves keeps the rate.
+ */
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
     const endpoint = validateGraphEndpoint(options.endpoint ?? DEFAULTS.graphEndpoint);
     const url = new URL(endpoint);
     const loopbackHttp = url.protocol === "http:";
     const retry = resolveRetryOptions(options.retry);
+    const clock = options.clock ?? REAL_CLOCK;
+    const pacer = new RequestPacer(options.requestsPerSecond ?? DEFAULTS.graphRequestsPerSecond, clock);
+    const reads = new ReadCache(options.readCacheMs ?? DEFAULTS.policyListCacheSeconds * 1000, () => clock.now());
     const authProvider = new TokenCredentialAuthenticationProvider(cachingCredential(options.credential), {
         scopes: [graphScope(endpoint)],
     });
@@ -138,6 +157,8 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
         new AuthenticationHandler(authProvider),
         new RetryMiddleware(retry),
         new RedirectHandler(),
+        new PacingMiddleware(pacer),
+        new WriteInvalidationMiddleware(reads),
         new TelemetryHandler(),
         ...(loopbackHttp ? [new LoopbackOriginMiddleware(endpoint)] : []),
         new HTTPMessageHandler(),
@@ -150,6 +171,6 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
         // Graph's own hosts are known to the library; any other host must be listed or it gets no token.
         customHosts: new Set([new URL(baseOrigin).hostname]),
     });
-    return { endpoint, client, retry };
+    return { endpoint, client, retry, pacer, reads };
 }
 

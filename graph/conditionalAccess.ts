@@ -1,7 +1,7 @@
-// Conditional Access policies through Microsoft Graph: list every policy (paged), read one, and ensure the
-// emergency exclusions on one with the fewest writes, keeping every concurrent change. The exclusion provider
-// uses these, and so will the reconcile job; the decisions themselves live in the one Conditional Access model
-// (policies/contract/conditionalAccess.ts).
+// Conditional Access policies through Microsoft Graph: list every policy (paged; once per process for a short
+// while), read one, and ensure the emergency exclusions on one with the fewest writes, keeping every concurrent
+// change. The exclusion provider and the reconcile command both use these; the decisions themselves live in the
+// one Conditional Access model (policies/contract/conditionalAccess.ts).
 import {
     POLICY_STATES,
     classifyPolicy,
@@ -83,6 +83,28 @@ export async function listConditionalAccessPolicies(graph: GraphClient): Promise
     return validatePolicyList({ value }, `GET ${graph.endpoint}/v1.0${CONDITIONAL_ACCESS_POLICIES_PATH}`);
 }
 
+/**
+ * The policies as one paged listing shared by every caller of this client for a short while (graph.reads): the
+ * exclusions of a refresh all read the same listing instead of one GET each. Any write through the client drops
+ * it. Treat the result as read-only.
+ */
+export function listConditionalAccessPoliciesOnce(graph: GraphClient): Promise<readonly ConditionalAccessPolicy[]> {
+    return graph.reads.get(CONDITIONAL_ACCESS_POLICIES_PATH, () => listConditionalAccessPolicies(graph));
+}
+
+/**
+ * One policy from the shared listing; a policy the listing does not hold (created since, or deleted) is read on
+ * its own, so undefined means Graph answered 404.
+ */
+export async function readListedPolicy(
+    graph: GraphClient,
+    policy: PolicyRef,
+    purpose: string,
+): Promise<ConditionalAccessPolicy | undefined> {
+    const listed = (await listConditionalAccessPoliciesOnce(graph)).find((candidate) => candidate.id === policy.id);
+    return listed ?? (await readConditionalAccessPolicy(graph, policy, purpose));
+}
+
 /** GETs one policy; any failure becomes an Error naming the policy and `purpose`. */
 async function getPolicy(graph: GraphClient, policy: PolicyRef, purpose: string): Promise<ConditionalAccessPolicy> {
     try {
@@ -128,24 +150,48 @@ function listIds(ids: EmergencyIds): string {
     return [...ids.userIds.map((id) => `user ${id}`), ...ids.groupIds.map((id) => `group ${id}`)].join(", ");
 }
 
+/** How ensureEmergencyExclusions starts and how hard it tries. */
+export interface EnsureOptions {
+    /** Read/re-read/write/confirm rounds against a writer that keeps changing the policy. Defaults to DEFAULT_WRITE_ATTEMPTS. */
+    readonly writeAttempts?: number;
+    /**
+     * The policy as just listed, to start from instead of a GET of its own: a converged policy then costs no
+     * request at all. A write still re-reads the policy right before the PATCH.
+     */
+    readonly listed?: ConditionalAccessPolicy;
+}
+
+/** What ensureEmergencyExclusions did. */
+export interface EnsureResult {
+    /** The policy as last read. */
+    readonly policy: ConditionalAccessPolicy;
+    /** The ids this call added with its PATCHes (empty when the policy already excluded them all). */
+    readonly added: EmergencyIds;
+    /** PATCH requests Graph accepted. */
+    readonly writes: number;
+}
+
 /**
  * Makes one policy exclude every wanted id directly, with at most one PATCH per round and none when nothing
- * is missing, keeping every concurrent change: read; if converged, stop; re-read right before writing and start
- * over from the fresh copy if anyone changed it; PATCH the users object as read plus the missing ids; read
- * again to confirm. Refuses a policy that is not user-scoped (Graph rejects user exclusions there). Returns
- * the policy as last read.
+ * is missing, keeping every concurrent change: read (or take the listed copy); if converged, stop; re-read right
+ * before writing and start over from the fresh copy if anyone changed it; PATCH the users object as read plus the
+ * missing ids; read again to confirm. Refuses a policy that is not user-scoped (Graph rejects user exclusions
+ * there). A policy deleted meanwhile fails with the 404 as the error's `cause` (see statusOf).
  */
 export async function ensureEmergencyExclusions(
     graph: GraphClient,
     policyId: string,
     wanted: EmergencyIds,
-    writeAttempts: number = DEFAULT_WRITE_ATTEMPTS,
-): Promise<ConditionalAccessPolicy> {
-    let current = await getPolicy(graph, { id: policyId }, "read the policy");
+    options: EnsureOptions = {},
+): Promise<EnsureResult> {
+    const writeAttempts = options.writeAttempts ?? DEFAULT_WRITE_ATTEMPTS;
+    let current = options.listed ?? (await getPolicy(graph, { id: policyId }, "read the policy"));
     const classification = classifyPolicy(current.conditions);
     if (!classification.userScoped) {
         throw new Error(`${describePolicy(current)} cannot take emergency exclusions: ${classification.reason}`);
     }
+    const added = { userIds: [] as string[], groupIds: [] as string[] };
+    let writes = 0;
     for (let attempt = 1; attempt <= writeAttempts; attempt++) {
         if (isConverged(missingEmergencyIds(current.conditions?.users, wanted))) break;
         const latest = await getPolicy(graph, current, "re-read the policy before writing");
@@ -153,7 +199,11 @@ export async function ensureEmergencyExclusions(
             current = latest;
             continue;
         }
+        const missing = missingEmergencyIds(latest.conditions?.users, wanted);
         await patchUsers(graph, latest, withEmergencyExclusions(latest.conditions?.users, wanted));
+        writes++;
+        added.userIds.push(...missing.userIds);
+        added.groupIds.push(...missing.groupIds);
         current = await getPolicy(graph, latest, "confirm the emergency exclusions");
     }
     const missing = missingEmergencyIds(current.conditions?.users, wanted);
@@ -163,5 +213,5 @@ export async function ensureEmergencyExclusions(
                 "attempts; another writer keeps changing the policy's users",
         );
     }
-    return current;
+    return { policy: current, added, writes };
 }

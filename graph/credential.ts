@@ -1,33 +1,46 @@
-// The token source of every Graph client: a credential with a token cache in front of it.
+// The token source of every Graph client: a credential with a token cache in front of it, created once per
+// process (./session.ts) and shared by every client and call of that process.
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 
-/** `true` when a cached token is still good for the next few minutes (Graph requests may wait for retries). */
+/** A token is renewed this long before it expires: Graph requests may wait minutes for retries and pacing. */
+export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** `true` when a cached token is still good for the next few minutes. */
 function isFresh(token: AccessToken | undefined, now: number): token is AccessToken {
-    const marginMs = 5 * 60 * 1000;
-    return token !== undefined && token.expiresOnTimestamp - marginMs > now;
+    return token !== undefined && token.expiresOnTimestamp - TOKEN_REFRESH_MARGIN_MS > now;
 }
 
 /**
  * Wraps a credential (or, when none is given, a `DefaultAzureCredential` created on the first request) with a
- * token cache: the auth handler asks for a token on every request, and some credentials (Azure CLI) spawn a
- * process each time. Nothing is created or requested until a request is made.
+ * token cache: the credential chain is walked once, a token is reused until shortly before it expires, and
+ * concurrent requests for a token share one in-flight request. Nothing is created or requested until a request
+ * is made. The state lives in this call's closure: create it at run time (a dynamic provider does so in its
+ * `configure` hook), never at serialization time, or Pulumi's serializer gives every call a fresh, empty cache.
  */
-export function cachingCredential(credential?: TokenCredential): TokenCredential {
+export function cachingCredential(credential?: TokenCredential, now: () => number = Date.now): TokenCredential {
     let source = credential;
-    // One entry is enough: a client asks for one scope. A plain variable, not a Map, because Pulumi
-    // serializes this closure into the dynamic provider.
+    // One entry is enough: a client asks for one scope.
     let cached: { readonly scopes: string; readonly token: AccessToken } | undefined;
+    let pending: { readonly scopes: string; readonly token: Promise<AccessToken | null> } | undefined;
     return {
         async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
             const key = ([] as string[]).concat(scopes).join(" ");
-            if (cached?.scopes === key && isFresh(cached.token, Date.now())) return cached.token;
+            if (cached?.scopes === key && isFresh(cached.token, now())) return cached.token;
+            if (pending?.scopes === key) return pending.token;
             // Required here, not at the top: @azure/identity is the heaviest module of the program's start-up,
             // and neither the offline plan nor the tests ever ask for a real token.
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             source ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
-            const token = await source.getToken(scopes, options);
-            cached = token ? { scopes: key, token } : undefined;
-            return token;
+            const request = source.getToken(scopes, options).then((token) => {
+                cached = token ? { scopes: key, token } : undefined;
+                return token;
+            });
+            pending = { scopes: key, token: request };
+            try {
+                return await request;
+            } finally {
+                if (pending?.token === request) pending = undefined;
+            }
         },
     };
 }

@@ -25,6 +25,9 @@ export const GROUP_IDS = [FIXTURE_GROUP_ID];
 /** Fast pacing for tests; a test that needs a real Retry-After raises maxDelayMs so it is not capped. */
 export const FAST_RETRY: RetryOptions = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50 };
 
+/** A request rate for tests against the fake, far above any tenant's (the fake does not throttle unless told to). */
+export const FAST_RATE = 1000;
+
 /** A credential that hands out the fake token and records what was asked; never a real token. */
 export function fakeCredential(): TokenCredential & { scopes: string[][] } {
     const scopes: string[][] = [];
@@ -40,7 +43,7 @@ export function fakeCredential(): TokenCredential & { scopes: string[][] } {
 /** The exclusion provider with a fake credential and fast pacing, and that credential. */
 export function exclusionProvider(options: Partial<ExclusionProviderOptions> = {}) {
     const credential = fakeCredential();
-    return { credential, provider: createExclusionProvider({ credential, retry: FAST_RETRY, ...options }) };
+    return { credential, provider: createExclusionProvider({ credential, retry: FAST_RETRY, requestsPerSecond: FAST_RATE, ...options }) };
 }
 
 /** The inputs of the exclusion of one policy, through the fake. */

@@ -2,7 +2,9 @@
 // sign-in state, served over real HTTP on 127.0.0.1 so the
 // real Graph client library (middleware, paging, error handling) runs unmodified. It is stricter than Graph
 // where strictness catches bugs: a PATCH replaces every object it names wholesale, and every request must carry
-// the expected bearer token. Faults (throttling, outages, concurrent writers) are injected per policy.
+// the expected bearer token. Faults (throttling, outages, concurrent writers, deletions) are injected per policy,
+// and a tenant-wide throttle answers 429 without Retry-After above a request rate, as Graph does for Conditional
+// Access (about one request per second per tenant).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -29,6 +31,8 @@ export interface RecordedRequest {
     readonly headers: IncomingHttpHeaders;
     /** `true` when the Authorization header carried the expected token. */
     readonly authorized: boolean;
+    /** When the request arrived (performance.now(), milliseconds). */
+    readonly receivedAt: number;
     /** Status the fake answered with. */
     status: number;
 }
@@ -55,7 +59,12 @@ export type Fault =
           readonly afterCount: number;
           readonly mutate: (policy: MutablePolicy) => void;
           readonly repeat?: boolean;
-      };
+      }
+    /**
+     * Someone deletes the policy right after the fake answered the `afterCount`-th `afterMethod` request for it
+     * (a list page that holds the policy counts as a GET of it): a policy deleted mid-run.
+     */
+    | { readonly kind: "concurrentDelete"; readonly afterMethod: "GET" | "PATCH"; readonly afterCount: number };
 
 /** A user of the fake tenant. The fake keeps its current password so tests can compare; Graph never returns it. */
 export interface FakeUser {
@@ -80,7 +89,15 @@ export interface FakeGraphOptions {
     readonly pageSize?: number;
     /** The bearer token to accept. Defaults to FAKE_GRAPH_TOKEN. */
     readonly token?: string;
+    /** Conditional Access requests per rolling second accepted before 429 without Retry-After. Defaults to no limit. */
+    readonly requestsPerSecond?: number;
 }
+
+/**
+ * Slack of the throttle's rolling second: two requests a client sends exactly 1/rate apart may arrive a few
+ * milliseconds closer on a busy machine; that jitter is not a client exceeding the rate.
+ */
+export const THROTTLE_JITTER_MS = 25;
 
 interface FaultState {
     readonly fault: Fault;
@@ -124,6 +141,9 @@ export class FakeGraph {
     private readonly pageSize: number;
     private readonly token: string;
     private lastModified = 0;
+    private requestsPerSecond: number | undefined;
+    /** Arrival times of the Conditional Access requests the throttle let through. */
+    private readonly accepted: number[] = [];
 
     private constructor(
         private readonly server: Server,
@@ -134,6 +154,7 @@ export class FakeGraph {
         this.stored = structuredClone([...options.policies]) as MutablePolicy[];
         this.pageSize = options.pageSize ?? 100;
         this.token = options.token ?? FAKE_GRAPH_TOKEN;
+        this.requestsPerSecond = options.requestsPerSecond;
         for (const user of options.users ?? []) {
             this.users.set(user.id.toLowerCase(), { id: user.id, userPrincipalName: user.userPrincipalName, accountEnabled: user.accountEnabled ?? true });
         }
@@ -178,6 +199,43 @@ export class FakeGraph {
         return structuredClone(this.stored);
     }
 
+    /** Throttles Conditional Access requests above `requestsPerSecond` (429 without Retry-After); undefined lifts it. */
+    throttle(requestsPerSecond: number | undefined): void {
+        this.requestsPerSecond = requestsPerSecond;
+    }
+
+    /** Creates a policy as someone in the portal would: appended to the list, with Graph's timestamps. */
+    addPolicy(policy: ConditionalAccessPolicy): MutablePolicy {
+        if (this.stored.some((stored) => stored.id === policy.id)) throw new Error(`fake Graph already has policy ${policy.id}`);
+        const created = structuredClone(policy) as MutablePolicy;
+        created.modifiedDateTime = this.nextModifiedDateTime();
+        created.createdDateTime ??= created.modifiedDateTime;
+        this.stored.push(created);
+        return structuredClone(created);
+    }
+
+    /** Deletes a policy as someone in the portal would. */
+    deletePolicy(id: string): void {
+        const index = this.stored.findIndex((policy) => policy.id === id);
+        if (index < 0) throw new Error(`fake Graph has no policy ${id}`);
+        this.stored.splice(index, 1);
+    }
+
+    /** `true` while the fake holds the policy. */
+    hasPolicy(id: string): boolean {
+        return this.stored.some((policy) => policy.id === id);
+    }
+
+    /** The Conditional Access requests (list and single policies) received, throttled ones included. */
+    conditionalAccessRequests(): RecordedRequest[] {
+        return this.requests.filter((request) => request.path.startsWith(POLICIES_PATH));
+    }
+
+    /** Requests for pages of the policy list. */
+    listRequests(): RecordedRequest[] {
+        return this.requests.filter((request) => request.method === "GET" && request.path.split("?")[0] === POLICIES_PATH);
+    }
+
     /** Changes a stored policy as someone in the portal would (modifiedDateTime moves). */
     edit(id: string, mutate: (policy: MutablePolicy) => void): void {
         const found = this.stored.find((policy) => policy.id === id);
@@ -211,6 +269,7 @@ export class FakeGraph {
             body: text === "" ? undefined : safeJson(text),
             headers: req.headers,
             authorized: req.headers.authorization === `Bearer ${this.token}`,
+            receivedAt: performance.now(),
             status: 0,
         };
         this.requests.push(record);
@@ -225,6 +284,7 @@ export class FakeGraph {
         if (url.pathname.startsWith(`${USERS_PATH}/`)) return this.handleUser(url, method, req, record.body, reply);
         if (!url.pathname.startsWith(POLICIES_PATH)) return reply(404, graphError(errorCode(404), "Unknown path."));
 
+        if (this.throttled()) return reply(429, graphError(errorCode(429), "Too many requests (Conditional Access allows about one per second)."));
         const rest = url.pathname.slice(POLICIES_PATH.length);
         const policyId = rest.startsWith("/") ? decodeURIComponent(rest.slice(1)) : undefined;
         const target = policyId ?? LIST_TARGET;
@@ -238,7 +298,14 @@ export class FakeGraph {
 
         if (policyId === undefined) {
             if (rest !== "" || method !== "GET") return reply(405, graphError(errorCode(405), "Not supported."));
-            return reply(200, this.listPage(url));
+            const page = this.listPage(url);
+            reply(200, page);
+            // A page serves each policy it holds: for the writers and deleters below, that is a GET of each.
+            for (const listed of page.value as MutablePolicy[]) {
+                const stored = this.stored.find((policy) => policy.id === listed.id);
+                if (stored) this.afterAnswer(listed.id as string, stored, "GET");
+            }
+            return;
         }
         const stored = this.stored.find((policy) => policy.id === policyId);
         if (!stored) return reply(404, graphError(errorCode(404), `Policy ${policyId} not found.`));
@@ -344,11 +411,22 @@ export class FakeGraph {
         return page;
     }
 
+    /** `true` when the throttle refuses a request arriving now; an accepted one takes its place in the window. */
+    private throttled(): boolean {
+        if (this.requestsPerSecond === undefined) return false;
+        const now = performance.now();
+        const windowStart = now - 1000 + THROTTLE_JITTER_MS;
+        while (this.accepted.length > 0 && this.accepted[0] <= windowStart) this.accepted.shift();
+        if (this.accepted.length >= this.requestsPerSecond) return true;
+        this.accepted.push(now);
+        return false;
+    }
+
     /** The status fault that answers this request instead of the fake, consuming one use. */
     private takeFault(target: string, method: string): Fault | undefined {
         for (const state of this.faults.get(target) ?? []) {
             const { fault } = state;
-            if (fault.kind === "concurrentWrite" || state.remaining <= 0) continue;
+            if (fault.kind === "concurrentWrite" || fault.kind === "concurrentDelete" || state.remaining <= 0) continue;
             if (fault.method !== undefined && fault.method !== method) continue;
             state.remaining--;
             return fault;
@@ -356,14 +434,19 @@ export class FakeGraph {
         return undefined;
     }
 
-    /** Runs the concurrent writers due after this answer. */
+    /** Runs the concurrent writers and deleters due after this answer. */
     private afterAnswer(policyId: string, stored: MutablePolicy, method: string): void {
         for (const state of this.faults.get(policyId) ?? []) {
             const { fault } = state;
-            if (fault.kind !== "concurrentWrite" || fault.afterMethod !== method) continue;
+            if ((fault.kind !== "concurrentWrite" && fault.kind !== "concurrentDelete") || fault.afterMethod !== method) continue;
             state.seen++;
-            const due = fault.repeat ? state.seen >= fault.afterCount : state.seen === fault.afterCount;
+            const repeat = fault.kind === "concurrentWrite" && fault.repeat;
+            const due = repeat ? state.seen >= fault.afterCount : state.seen === fault.afterCount;
             if (!due) continue;
+            if (fault.kind === "concurrentDelete") {
+                if (this.hasPolicy(policyId)) this.deletePolicy(policyId);
+                continue;
+            }
             fault.mutate(stored);
             stored.modifiedDateTime = this.nextModifiedDateTime();
         }
