@@ -218,8 +218,9 @@ export const CONFIG_KEYS = {
             "Which Conditional Access policies exclude the emergency accounts: every policy in the tenant by default, " +
             "minus documented skips.",
         accepted:
-            'an object {excludeFrom: "all" or a list of policy ids, skip: [{policyId, reason}], graphEndpoint}; ' +
-            "every skip needs a reason",
+            'an object {excludeFrom: "all" or a list of policy ids, skip: [{policyId, reason}], graphEndpoint, ' +
+            `requestsPerSecond: Graph requests per second, ${LIMITS.graphRequestsPerSecond.min} to ${LIMITS.graphRequestsPerSecond.max} ` +
+            `(default ${DEFAULTS.graphRequestsPerSecond})}; every skip needs a reason`,
         type: "object",
         default: { excludeFrom: DEFAULTS.excludeFrom, skip: [] },
         schema: z.preprocess(
@@ -246,6 +247,12 @@ export const CONFIG_KEYS = {
                     graphEndpoint: z
                         .enum(GRAPH_ENDPOINTS, { error: `must be one of ${GRAPH_ENDPOINTS.join(", ")}` })
                         .default(DEFAULTS.graphEndpoint),
+                    // Unset means DEFAULTS.graphRequestsPerSecond, applied where Graph is called (graph/pacing.ts).
+                    requestsPerSecond: z
+                        .number({ error: "must be a number" })
+                        .min(LIMITS.graphRequestsPerSecond.min, { error: `must be at least ${LIMITS.graphRequestsPerSecond.min}` })
+                        .max(LIMITS.graphRequestsPerSecond.max, { error: `must be at most ${LIMITS.graphRequestsPerSecond.max}` })
+                        .optional(),
                 }, { error: "must be an object" })
                 .default({ excludeFrom: DEFAULTS.excludeFrom, skip: [], graphEndpoint: DEFAULTS.graphEndpoint }),
         ),

@@ -52,6 +52,12 @@ describe("stack config", () => {
         });
     });
 
+    test("conditionalAccess.requestsPerSecond is kept as given, and absent when unset (the Graph layer's default applies)", () => {
+        const config = parseStackConfig({ ...VALID, conditionalAccess: JSON.stringify({ requestsPerSecond: 0.5 }) });
+        assert.equal(config.conditionalAccess.requestsPerSecond, 0.5);
+        assert.equal(parseStackConfig(VALID).conditionalAccess.requestsPerSecond, undefined);
+    });
+
     test("values arrive as strings from Pulumi and are typed", () => {
         const config = parseStackConfig({
             tenantDomain: "Contoso.OnMicrosoft.com",
@@ -155,7 +161,8 @@ describe("stack config", () => {
     const ALERTS_ACCEPTED =
         "Accepted: an object {emails: [addresses], sms: [{countryCode, phoneNumber}], webhooks: [https URLs]} with at least one receiver.";
     const CA_ACCEPTED =
-        'Accepted: an object {excludeFrom: "all" or a list of policy ids, skip: [{policyId, reason}], graphEndpoint}; every skip needs a reason.';
+        'Accepted: an object {excludeFrom: "all" or a list of policy ids, skip: [{policyId, reason}], graphEndpoint, ' +
+        "requestsPerSecond: Graph requests per second, 0.1 to 20 (default 1)}; every skip needs a reason.";
     cases.push(
         [
             "a bad workspace name",
@@ -221,6 +228,16 @@ describe("stack config", () => {
             "excludeFrom that is neither all nor a list",
             { ...VALID, conditionalAccess: { excludeFrom: "some" } },
             `${NS}:conditionalAccess.excludeFrom: must be "all" or a list of policy ids (got "some"). ${CA_ACCEPTED}`,
+        ],
+        [
+            "a request rate above what Graph allows any tenant",
+            { ...VALID, conditionalAccess: { requestsPerSecond: 50 } },
+            `${NS}:conditionalAccess.requestsPerSecond: must be at most 20 (got 50). ${CA_ACCEPTED}`,
+        ],
+        [
+            "a request rate that is not a number",
+            { ...VALID, conditionalAccess: { requestsPerSecond: "fast" } },
+            `${NS}:conditionalAccess.requestsPerSecond: must be a number (got "fast"). ${CA_ACCEPTED}`,
         ],
         [
             "an unknown key inside an object",
