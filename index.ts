@@ -11,9 +11,10 @@ import type { ProgramOptions } from "./program/options";
 
 export = async (options: ProgramOptions = {}) => {
     const config = loadStackConfig();
-    const { graphEndpoint } = config.conditionalAccess;
+    const { graphEndpoint, requestsPerSecond } = config.conditionalAccess;
     const policies =
-        options.conditionalAccessPolicies ?? (await listConditionalAccessPolicies(createGraphClient({ endpoint: graphEndpoint })));
+        options.conditionalAccessPolicies ??
+        (await listConditionalAccessPolicies(createGraphClient({ endpoint: graphEndpoint, requestsPerSecond })));
     const exclusions = conditionalAccessScope(policies, config.conditionalAccess);
 
     const emergencyAccess = new EmergencyAccess("emergency-access", {
