@@ -86,10 +86,28 @@ describe("documentation matches the code", () => {
         for (const heading of ["## First deployment", "## Quarterly test", "## Using an account in a real emergency", "## When the drift check fires"]) {
             assert.ok(RUNBOOK.includes(heading), heading);
         }
-        assert.match(RUNBOOK, /pulumi stack output --stack prod --show-secrets emergencyAccountPasswords/);
+        assert.ok(!RUNBOOK.includes("--show-secrets"), "no step reads a secret output: none carries a password");
+        assert.ok(RUNBOOK.includes(`pulumi stack output --stack prod --json ${STACK_OUTPUTS.passwordEnvelopes}`));
         assert.match(RUNBOOK, /Temporary Access Pass/);
         assert.match(RUNBOOK, /FIDO2/);
         assert.match(RUNBOOK, /pulumi config set entra-emergency-access:passwordRotation/);
+    });
+
+    test("the runbook describes both custody modes step by step, and the migration", () => {
+        for (const heading of ["## Passkey mode", "## Sealed-password mode", "## Migrating an existing stack"]) {
+            assert.ok(RUNBOOK.includes(heading), heading);
+        }
+        const sealed = RUNBOOK.slice(RUNBOOK.indexOf("## Sealed-password mode"), RUNBOOK.indexOf("## Migrating an existing stack"));
+        for (const step of ["age-keygen", "mode: sealed-password", "threshold:", "recipientFingerprint", "age -d -i", "npm run custody -- combine", "passwordRotation"]) {
+            assert.ok(sealed.includes(step), `the sealed-password steps mention ${step}`);
+        }
+        assert.match(RUNBOOK, /no password at all/i);
+        const migration = RUNBOOK.slice(RUNBOOK.indexOf("## Migrating an existing stack"));
+        assert.match(migration, /emergencyAccountPasswords/);
+        assert.match(migration, /replaces every password/);
+        assert.match(README, /Privileged Authentication Administrator/);
+        assert.match(README, /Privileged Role Administrator/);
+        assert.match(README, /Application\.Read\.All/);
     });
 
     test("the architecture says what the program cannot see", () => {
