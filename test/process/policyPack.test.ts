@@ -105,6 +105,27 @@ function exportPasswordInPlain(resources: RecordedResource[]) {
     return resources;
 }
 
+/** The Global Administrator assignment of account `n` declared without its dependency on the custody resource. */
+const assignmentWithoutCustody = (n: number) => (resources: RecordedResource[]) => {
+    const custody = one(resources, byName(`password-custody-${n}`));
+    return resources.map((r) =>
+        r.name.endsWith(`global-administrator-${n}`)
+            ? { ...r, options: { ...r.options, dependencies: r.options.dependencies.filter((urn) => urn !== custody.urn) } }
+            : r,
+    );
+};
+
+/** The user of account `n` declared without ignoreChanges on its bootstrap password. */
+const userWithoutIgnoreChanges = (n: number) => (resources: RecordedResource[]) =>
+    resources.map((r) => (r.name.endsWith(`account-${n}`) ? { ...r, options: { ...r.options, ignoreChanges: [] } } : r));
+
+/** The custody resource of account 1 sealing to one custodian with threshold 1. */
+const sealToOne = change(byName("password-custody-1"), (p) => {
+    p.mode = "sealed-password";
+    p.custodians = [{ name: "alice", recipient: `age1${"q".repeat(58)}` }];
+    p.threshold = 1;
+});
+
 const appendToQuery = (suffix: string, text: string) => change(byName(suffix), (p) => (p.query = `${p.query}${text}`));
 
 /** Each weakening change, the policy that must stop it. */
@@ -148,6 +169,14 @@ const MUTATIONS: Array<[string, (resources: RecordedResource[]) => RecordedResou
     ["the direct sign-in alert removed", remove(byName("-sign-in-alert")), "emergency-access-require-presence"],
     ["the non-interactive sign-in alert removed", remove(byName("-non-interactive-alert")), "emergency-access-require-presence"],
     ["a password exported as a plain output", exportPasswordInPlain, "emergency-password-disallow-plain-text"],
+    ["a custody resource removed", remove(byName("password-custody-2")), "emergency-credential-require-custody"],
+    ["a custody resource removed (presence)", remove(byName("password-custody-1")), "emergency-access-require-presence"],
+    ["the role assigned before custody replaced the bootstrap", assignmentWithoutCustody(1), "emergency-credential-require-custody"],
+    ["a user that would take its bootstrap password back", userWithoutIgnoreChanges(2), "emergency-credential-require-custody"],
+    ["a sealed password one custodian opens alone", sealToOne, "emergency-credential-require-trusted-custody"],
+    ["an unknown custody mode", change(byName("password-custody-2"), (p) => (p.mode = "plain-text")), "emergency-credential-require-trusted-custody"],
+    ["a custody password of 23 characters", change(byName("password-custody-1"), (p) => (p.passwordLength = 23)), "emergency-password-require-strength"],
+    ["protect off on a custody resource", unprotect(byName("password-custody-1")), "emergency-resource-require-protect"],
 ];
 
 describe("the policy pack over the Analyzer protocol", () => {
@@ -208,7 +237,25 @@ describe("policy config over the protocol", () => {
     test("parameters come from config: a longer minimum password", async () => {
         await pack.configure({ "emergency-password-require-strength": { minimumLength: 40 } }, info);
         const { violations } = await evaluatePolicies(pack, copy());
-        assert.equal(violations.filter((v) => v.policy === "emergency-password-require-strength").length, 2);
+        assert.equal(violations.filter((v) => v.policy === "emergency-password-require-strength").length, 4, "2 bootstrap, 2 custody");
+    });
+
+    test("the trusted pack config decides the custody modes: passkey only refuses sealed mode", async () => {
+        await pack.configure({ "emergency-credential-require-trusted-custody": { allowedModes: ["passkey"] } }, info);
+        const sealed = change(byName("password-custody-1"), (p) => {
+            p.mode = "sealed-password";
+            p.custodians = [
+                { name: "alice", recipient: `age1${"q".repeat(58)}` },
+                { name: "bob", recipient: `age1${"p".repeat(58)}` },
+            ];
+            p.threshold = 2;
+        });
+        assert.deepEqual((await evaluatePolicies(pack, copy())).violations, []);
+        const { violations } = await evaluatePolicies(pack, sealed(copy()));
+        assert.deepEqual(
+            violations.map((v) => [v.policy, v.enforcementLevel]),
+            [["emergency-credential-require-trusted-custody", "mandatory"]],
+        );
     });
 
     test("with enforcement remediate, the CA policy rule adds the missing exclusions itself", async () => {
