@@ -11,6 +11,7 @@ import { DYNAMIC_RESOURCE_MODULE, PROJECT_NAME, TYPES } from "../../policies/con
 
 const CLASSES: Array<[keyof typeof TYPES, unknown]> = [
     ["randomPassword", random.RandomPassword],
+    ["randomString", random.RandomString],
     ["user", azuread.User],
     ["group", azuread.Group],
     ["directoryRole", azuread.DirectoryRole],
@@ -31,4 +32,8 @@ for (const [key, resourceClass] of CLASSES) {
 test("TYPES.conditionalAccessExclusion is a dynamic resource token in the project's own module", () => {
     assert.equal(DYNAMIC_RESOURCE_MODULE, PROJECT_NAME);
     assert.equal(TYPES.conditionalAccessExclusion, "pulumi-nodejs:dynamic/entra-emergency-access:ConditionalAccessExclusion");
+});
+
+test("TYPES.passwordCustody is a dynamic resource token in the project's own module", () => {
+    assert.equal(TYPES.passwordCustody, "pulumi-nodejs:dynamic/entra-emergency-access:PasswordCustody");
 });
