@@ -1,6 +1,7 @@
 // The EmergencyAccess component, run through the real program under Pulumi's mock runtime.
 // Every property and option is asserted for every account, for 2 and for 4 accounts.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { before, describe, test } from "node:test";
 import {
     DIRECTORY_ROOT_SCOPE,
@@ -14,6 +15,7 @@ import { resolveEmergencyAccessArgs } from "../../components/emergencyAccess";
 import { ConfigError } from "../../config/schema";
 import type { ProgramRun } from "../../plan/runProgram";
 import { isSerializedSecret } from "../../plan/serialized";
+import { testRecipient } from "../helpers/custody";
 import { FIXTURE_GROUP_ID, FIXTURE_USER_IDS } from "../helpers/ids";
 import { plain, plainOccurrences, recordFixture, runFixture } from "../helpers/program";
 import { all, byName, byType, one } from "../helpers/select";
@@ -246,6 +248,52 @@ test("the mocks give the fixture's accounts and group the ids the Conditional Ac
     const run = await runFixture();
     assert.deepEqual(one(run, byType(TYPES.stack)).outputs[STACK_OUTPUTS.accountObjectIds], FIXTURE_USER_IDS);
     assert.equal(one(run, byType(TYPES.group)).id, FIXTURE_GROUP_ID);
+});
+
+describe("EmergencyAccess in sealed-password mode", () => {
+    test("exports, per account, one envelope per custodian with the recipient's fingerprint, and no secret", async () => {
+        const custodians = [0, 1, 2].map((i) => ({ name: `custodian-${i + 1}`, recipient: testRecipient(i) }));
+        const run = await runFixture({ credential: { mode: "sealed-password", custodians, threshold: 2 } });
+        for (const custody of all(run, byType(TYPES.passwordCustody))) {
+            const inputs = plain(custody.inputs);
+            assert.deepEqual([inputs.mode, inputs.custodians, inputs.threshold], ["sealed-password", custodians, 2], custody.urn);
+        }
+        const outputs = one(run, byType(TYPES.stack)).outputs;
+        assert.equal(outputs[STACK_OUTPUTS.credentialMode], "sealed-password");
+        const envelopes = outputs[STACK_OUTPUTS.passwordEnvelopes];
+        assert.ok(!isSerializedSecret(envelopes), "the envelopes output is not a secret");
+        assert.deepEqual(
+            plain(envelopes).map((account: any) => [account.userPrincipalName, account.rotation, account.threshold, account.envelopes.length]),
+            [
+                ["breakglass-1@contoso.onmicrosoft.com", "2026-Q4", 2, 3],
+                ["breakglass-2@contoso.onmicrosoft.com", "2026-Q4", 2, 3],
+            ],
+        );
+        for (const account of plain(envelopes)) {
+            assert.deepEqual(
+                account.envelopes.map((e: any) => [e.custodian, e.recipientFingerprint, e.share]),
+                custodians.map((c, i) => [c.name, `sha256:${createHash("sha256").update(c.recipient).digest("hex")}`, i + 1]),
+            );
+        }
+    });
+
+    test("the component refuses bad credential settings, naming EmergencyAccessArgs.credential", () => {
+        const base = { tenantDomain: "contoso.onmicrosoft.com" };
+        assert.throws(
+            () => resolveEmergencyAccessArgs({ ...base, credential: { mode: "sealed-password" } }),
+            { message: "EmergencyAccessArgs.credential: custodians must name at least one custodian in sealed-password mode" },
+        );
+        const three = [0, 1, 2].map((i) => ({ name: `c${i}`, recipient: testRecipient(i) }));
+        assert.throws(
+            () => resolveEmergencyAccessArgs({ ...base, credential: { mode: "sealed-password", custodians: three, threshold: 1 } }),
+            /^Error: EmergencyAccessArgs\.credential: threshold must be at least 2 with 3 custodians/,
+        );
+        assert.deepEqual(resolveEmergencyAccessArgs({ ...base, credential: { mode: "sealed-password", custodians: three } }).credential, {
+            mode: "sealed-password",
+            custodians: three,
+            threshold: 2,
+        });
+    });
 });
 
 describe("resolveEmergencyAccessArgs (the component's own floor)", () => {
