@@ -44,7 +44,8 @@ export const passwordSecrecy = definePolicy<StackValidationPolicy>({
         for (const resource of args.resources) {
             if (generators.includes(resource)) continue;
             if (values.some((value) => resource.urn.includes(value))) {
-                reportViolation(`a generated password is in the name of ${resource.type} ${urnName(resource.urn)}; it must stay secret.`);
+                // The name itself is not printed: it holds the password.
+                reportViolation(`a generated password is in the name of a ${resource.type}; it must stay secret.`);
             }
             const props = rawProps(resource.props);
             for (const [key, value] of Object.entries(props)) {
