@@ -86,6 +86,8 @@ describe("the custody provider in the real dynamic-provider host", () => {
         assert.equal(read.properties.passwordSetAt, fake.user(USER.id).lastPasswordChangeDateTime);
         const same = await host.check(URN, checked.inputs, news("2026-Q4"));
         assert.equal((await host.diff(created.id, URN, read.properties, same.inputs, checked.inputs)).changes, "none", "same label: no update, no write");
+        const rebuilt = { ...same.inputs, __provider: `${provider}\n// a new build of the program` };
+        assert.equal((await host.diff(created.id, URN, read.properties, rebuilt, checked.inputs)).changes, "none", "a new deployment: no new password");
 
         const rotation = await host.check(URN, checked.inputs, news("2027-Q1"));
         const diff = await host.diff(created.id, URN, read.properties, rotation.inputs, checked.inputs);
