@@ -381,6 +381,18 @@ function formatIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): str
 }
 
 /**
+ * Validates the conditionalAccess key alone (the raw value of `<namespace>:conditionalAccess`, or undefined), with
+ * the same schema, defaults and messages as parseStackConfig: for the reconcile command, which reads this one key
+ * of a stack file and must not stop on another.
+ */
+export function parseConditionalAccessConfig(value: unknown): StackConfig["conditionalAccess"] {
+    const raw = { conditionalAccess: value };
+    const result = z.strictObject({ conditionalAccess: CONFIG_KEYS.conditionalAccess.schema }).safeParse(raw);
+    if (!result.success) throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, raw)));
+    return result.data.conditionalAccess;
+}
+
+/**
  * Validates raw config values (strings as Pulumi passes them, or typed values) keyed without namespace.
  * Throws one ConfigError listing every bad key; returns the typed config with defaults applied.
  */

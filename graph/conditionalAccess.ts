@@ -79,7 +79,12 @@ export function validatePolicyList(list: unknown, source: string): ConditionalAc
 
 /** Every Conditional Access policy of the tenant, following every `@odata.nextLink`. */
 export async function listConditionalAccessPolicies(graph: GraphClient): Promise<ConditionalAccessPolicy[]> {
-    const value = await getAllPages<unknown>(graph, CONDITIONAL_ACCESS_POLICIES_PATH);
+    let value: unknown[];
+    try {
+        value = await getAllPages<unknown>(graph, CONDITIONAL_ACCESS_POLICIES_PATH);
+    } catch (error) {
+        throw graphFailure("The Conditional Access policies", "GET", "list them", error, graph.retry);
+    }
     return validatePolicyList({ value }, `GET ${graph.endpoint}/v1.0${CONDITIONAL_ACCESS_POLICIES_PATH}`);
 }
 

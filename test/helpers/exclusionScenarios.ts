@@ -13,7 +13,7 @@ import type { ExclusionTarget } from "../../components/conditionalAccessExclusio
 import type { RetryOptions } from "../../graph/retry";
 import type { ConditionalAccessPolicy } from "../../policies/contract/conditionalAccess";
 import { planExclusions } from "../../program/exclusionPlan";
-import { FAKE_GRAPH_TOKEN, FakeGraph, type MutablePolicy } from "./fakeGraph";
+import { FAKE_GRAPH_TOKEN, FakeGraph, type FakeGraphOptions, type MutablePolicy } from "./fakeGraph";
 import { fixturePolicies, snapshotPolicy } from "./caSnapshot";
 import { FIXTURE_GROUP_ID, FIXTURE_USER_IDS } from "./ids";
 
@@ -112,7 +112,10 @@ export function assertTenant(fake: FakeGraph, converged: readonly string[], unto
  * A fresh fake Graph per test, holding the snapshot, closed after the test:
  * `const fakes = fakeGraphPerTest();` at the top of a file, then `const fake = await fakes.start();` in a test.
  */
-export function fakeGraphPerTest(): { start(pageSize?: number): Promise<FakeGraph> } {
+export function fakeGraphPerTest(): {
+    start(pageSize?: number): Promise<FakeGraph>;
+    startWith(policies: readonly ConditionalAccessPolicy[], options?: Partial<FakeGraphOptions>): Promise<FakeGraph>;
+} {
     let running: FakeGraph | undefined;
     afterEach(async () => {
         await running?.close();
@@ -121,6 +124,10 @@ export function fakeGraphPerTest(): { start(pageSize?: number): Promise<FakeGrap
     return {
         async start(pageSize?: number) {
             running = await FakeGraph.start({ policies: fixturePolicies, pageSize });
+            return running;
+        },
+        async startWith(policies, options = {}) {
+            running = await FakeGraph.start({ ...options, policies });
             return running;
         },
     };

@@ -47,6 +47,23 @@ describe("layers", () => {
         }
     });
 
+    test("commands/reconcile reaches Graph only through graph/ and imports no Pulumi package (it runs without Pulumi)", () => {
+        const files = importsOf(path.join("commands", "reconcile"));
+        assert.ok(files.length >= 4);
+        for (const { file, files: local, packages } of files) {
+            for (const name of packages) {
+                assert.ok(!name.startsWith("@pulumi/") && name !== "@microsoft/microsoft-graph-client", `${file} imports ${name}`);
+            }
+            for (const target of local) {
+                const allowed =
+                    target.startsWith(path.join("commands", "reconcile") + path.sep) ||
+                    ["graph", "config", "program"].some((folder) => inside(target, folder)) ||
+                    target.startsWith(path.join("policies", "contract"));
+                assert.ok(allowed, `${file} imports ${target}`);
+            }
+        }
+    });
+
     test("policies/ imports nothing outside policies/", () => {
         for (const { file, files } of importsOf("policies")) {
             for (const target of files) assert.ok(inside(target, "policies"), `${file} imports ${target}`);
@@ -54,7 +71,7 @@ describe("layers", () => {
     });
 
     test("azure-native is imported by submodule only", () => {
-        for (const folder of ["components", "graph", "config", "program", "plan", "policies"]) {
+        for (const folder of ["components", "graph", "config", "program", "plan", "policies", "commands"]) {
             for (const file of typeScriptFiles(path.join(PROJECT_DIR, folder))) {
                 assert.ok(!importSpecifiers(file).includes("@pulumi/azure-native"), `${file} imports the azure-native root`);
             }
