@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import { createCustodyProvider, type CustodyInputs, type CustodyOutputs } from "../../components/passwordCustodyProvider";
+import { cryptoRandom } from "../../components/passwordGenerator";
 import { combineShares, parseShare } from "../../components/passwordSealing";
 import { PASSWORD_CHARACTER_SET } from "../../policies/contract/custody";
 import { assertNoFragments, openEnvelope, testCustodians } from "../helpers/custody";
@@ -121,6 +122,19 @@ describe("PasswordCustody provider, passkey mode", () => {
         assert.equal(fake.receivedPasswords.length, 2, "the fake received the refused password");
         assert.equal(fake.user(USER.id).password, fake.receivedPasswords[0], "Graph still holds the first password");
         assertNoFragments(serialized(failure, failure.cause), fake.receivedPasswords, "the failed update's error");
+    });
+
+    test("the random bytes the password was drawn from are zeroed once it is generated", async () => {
+        const fake = await startFake();
+        const pools: Uint8Array[] = [];
+        const random = (bytes: Uint8Array) => {
+            pools.push(bytes);
+            cryptoRandom(bytes);
+        };
+        await createCustodyProvider({ credential: fakeCredential(), retry: FAST_RETRY, random }).create(passkeyInputs(fake));
+        assert.ok(pools.length >= 1);
+        for (const pool of pools) assert.ok(pool.every((byte) => byte === 0), "a random pool was left filled");
+        assert.equal(fake.receivedPasswords.length, 1);
     });
 
     test("delete does nothing: no request, the password stays", async () => {
