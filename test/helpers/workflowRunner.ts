@@ -34,6 +34,13 @@ exit 0
 
 const FAKE_NPM = `#!/usr/bin/env bash
 { printf 'npm'; printf '\\t%s' "$@"; printf '\\n'; } >> "$FAKE_LOG"
+if [ "$1 $2 $3" = "run -s reconcile" ]; then
+    # The reconcile report (a file) on stdout, a message on stderr, the ids file it would write, and the exit code.
+    if [ -n "$FAKE_RECONCILE_REPORT" ]; then cat "$FAKE_RECONCILE_REPORT"; fi
+    if [ -n "$FAKE_RECONCILE_STDERR" ]; then echo "$FAKE_RECONCILE_STDERR" >&2; fi
+    if [ -n "$FAKE_IDS_CONTENT" ]; then mkdir -p emergency-ids && printf '%s\\n' "$FAKE_IDS_CONTENT" > emergency-ids/prod.json; fi
+    exit "\${FAKE_RECONCILE_EXIT:-0}"
+fi
 if [ "$*" = "run -s plan -- --json" ]; then
     echo '{"stack": "prod", "resources": []}'
 else

@@ -23,6 +23,7 @@ export interface Job {
     if?: string;
     needs?: string | string[];
     environment?: string | { name: string };
+    "timeout-minutes"?: number;
     concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
     permissions?: string | Record<string, string>;
     env?: Record<string, string>;
@@ -38,7 +39,10 @@ export interface Workflow {
     jobs: Record<string, Job>;
 }
 
-export const FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
+export const FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "reconcile.yml"] as const;
+
+/** The workflows that run the Pulumi CLI; reconcile.yml runs none (it needs no state backend). */
+export const PULUMI_FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
 export type FileName = (typeof FILES)[number];
 
 export const SOURCES = Object.fromEntries(
@@ -83,4 +87,30 @@ export function pulumiInvocations(script: string): string[][] {
 export function flagValue(argv: string[], flag: string): string | undefined {
     const at = argv.indexOf(flag);
     return at < 0 ? undefined : argv[at + 1];
+}
+
+/**
+ * The minutes of the hour at which a cron schedule of the form `<minutes> * * * *` runs, sorted. Knows the forms
+ * GitHub schedules use here: `m`, `a-b/s`, `*\/s` and comma lists of those.
+ */
+export function cronMinutes(cron: string): number[] {
+    const [field, ...rest] = cron.trim().split(/\s+/);
+    assert.deepEqual(rest, ["*", "*", "*", "*"], `${cron}: only the minute field may be set`);
+    const minutes = field.split(",").flatMap((part) => {
+        const match = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
+        assert.ok(match, `${cron}: cannot read ${part}`);
+        const start = match[1] === "*" ? 0 : Number(match[1]);
+        const end = match[2] !== undefined ? Number(match[2]) : match[1] === "*" || match[3] ? 59 : start;
+        const step = match[3] !== undefined ? Number(match[3]) : 1;
+        const out: number[] = [];
+        for (let minute = start; minute <= end; minute += step) out.push(minute);
+        return out;
+    });
+    return [...new Set(minutes)].sort((a, b) => a - b);
+}
+
+/** The reconcile workflow's run minutes within an hour. */
+export function reconcileScheduleMinutes(): number[] {
+    const schedule = WORKFLOWS["reconcile.yml"].on.schedule as unknown as Array<{ cron: string }>;
+    return cronMinutes(schedule[0].cron);
 }

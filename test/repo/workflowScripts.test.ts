@@ -214,3 +214,124 @@ describe("drift", () => {
         assert.equal(report.env?.PULUMI_ACCESS_TOKEN, undefined);
     });
 });
+
+describe("deploy: the emergency ids for the reconcile job", () => {
+    const step = stepNamed("deploy.yml", "deploy", "Emergency ids for the reconcile job");
+    const IDS = '{"emergencyAccountObjectIds": ["e2fb0405-ab36-5f6d-bb04-f604c1d9480a"], "emergencyAccessGroupObjectId": "c83b34df-ac37-571e-8a4a-44dad8cc4f17"}';
+
+    test("ids unchanged: the step passes and says nothing", () => {
+        const ran = runStep(newJob(), step, CONTEXT, { FAKE_PULUMI_EXIT: "0", FAKE_RECONCILE_EXIT: "0" });
+        assert.equal(ran.status, 0, ran.output);
+        assert.deepEqual(ran.calls.map((c) => c.slice(0, 4)), [["pulumi", "stack", "output", "--stack"], ["npm", "run", "-s", "reconcile"]]);
+        assert.ok(ran.calls[1].includes("--refresh-ids"));
+        assert.equal(ran.summary, "");
+    });
+
+    test("ids changed (exit 3): the job fails, and the summary holds the file to commit", () => {
+        const ran = runStep(newJob(), step, CONTEXT, { FAKE_PULUMI_EXIT: "0", FAKE_RECONCILE_EXIT: "3", FAKE_IDS_CONTENT: IDS });
+        assert.equal(ran.status, 3, ran.output);
+        assert.match(ran.summary, /^## `emergency-ids\/prod\.json` is stale$/m);
+        assert.ok(ran.summary.includes(`\`\`\`json\n${IDS}\n\`\`\``));
+        assert.match(ran.output, /::error file=emergency-ids\/prod\.json::the committed emergency ids differ/);
+    });
+
+    test("outputs without the ids (exit 2) fail the step", () => {
+        assert.equal(runStep(newJob(), step, CONTEXT, { FAKE_PULUMI_EXIT: "0", FAKE_RECONCILE_EXIT: "2" }).status, 2);
+    });
+});
+
+describe("reconcile", () => {
+    const reconcileStep = stepNamed("reconcile.yml", "reconcile", "Reconcile");
+    const report = stepNamed("reconcile.yml", "reconcile", "Report");
+    const POLICY_ID = "7f3e2a91-4c5d-4b8e-9a12-3d6f8e1b2c47";
+    const REPORT = (outcome: string, detail?: string) =>
+        JSON.stringify({
+            graphEndpoint: "https://graph.microsoft.com",
+            dryRun: false,
+            policyCount: 2,
+            policies: [
+                { policyId: POLICY_ID, displayName: "CA001: Require MFA | all users", state: "enabled", outcome, userIds: outcome === "added" ? ["e2fb0405-ab36-5f6d-bb04-f604c1d9480a"] : [], groupIds: [], detail },
+                { policyId: "5c0b8e2d-1f94-4d3a-87c6-e9a2b4f07d18", displayName: "CA006", state: "enabled", outcome: "skipped", userIds: [], groupIds: [], detail: "targets workload identities" },
+            ],
+            writes: outcome === "added" ? 1 : 0,
+            notes: [],
+            counts: { failed: outcome === "failed" ? 1 : 0, added: outcome === "added" ? 1 : 0, skipped: 1 },
+        });
+
+    /** Runs the Reconcile step with the fake npm answering `report` and `exit`, then the Report step. */
+    function run(exit: number | "", reportJson: string | undefined, openIssues: string, stderr = "") {
+        const job = newJob();
+        let status = String(exit);
+        if (exit !== "") {
+            const file = path.join(job, "fake-report.json");
+            if (reportJson !== undefined) fs.writeFileSync(file, reportJson);
+            const ran = runStep(job, reconcileStep, CONTEXT, {
+                FAKE_RECONCILE_EXIT: String(exit),
+                FAKE_RECONCILE_REPORT: reportJson !== undefined ? file : "",
+                FAKE_RECONCILE_STDERR: stderr,
+            });
+            assert.equal(ran.status, 0, "the Reconcile step records the exit code instead of failing");
+            assert.deepEqual(ran.calls, [["npm", "run", "-s", "reconcile", "--", "--stack", "prod", "--json"]]);
+            status = ran.outputs.status;
+            assert.equal(status, String(exit));
+            if (stderr) assert.ok(ran.output.includes(stderr), "errors stay in the log");
+        }
+        const reported = runStep(job, report, { ...CONTEXT, "steps.reconcile.outputs.status": status }, { FAKE_OPEN_ISSUES: openIssues });
+        const writes = reported.calls.filter((call) => !(call[1] === "issue" && call[2] === "list"));
+        for (const list of reported.calls.filter((call) => call[1] === "issue" && call[2] === "list")) {
+            assert.equal(flagValue(list, "--label"), "reconcile");
+        }
+        return { reported, writes };
+    }
+
+    test("exit 0 with a policy added: the summary lists it, the open issue is closed, the job passes", () => {
+        const { reported, writes } = run(0, REPORT("added"), "31");
+        assert.equal(reported.status, 0, reported.output);
+        assert.match(reported.summary, /^## Reconcile: exit 0$/m);
+        assert.match(reported.summary, /^2 policies: 1 added, 1 skipped; 1 write\(s\)\.$/m);
+        assert.ok(reported.summary.includes(`| \`${POLICY_ID}\` | CA001: Require MFA   all users | enabled | user \`e2fb0405-ab36-5f6d-bb04-f604c1d9480a\`  |`));
+        assert.deepEqual(writes.map((c) => c.slice(0, 5)), [["gh", "issue", "close", "31", "--comment"]]);
+        assert.match(writes[0][5], /excludes the emergency accounts again \(\[run\]\(https:\/\/github\.com\/contoso\/entra-emergency-access\/actions\/runs\/4242\)\)/);
+    });
+
+    test("exit 0 and no open issue: nothing to write", () => {
+        const { reported, writes } = run(0, REPORT("excluded"), "");
+        assert.equal(reported.status, 0, reported.output);
+        assert.deepEqual(writes, []);
+    });
+
+    test("exit 1 (a write refused): the job fails and one labelled issue names the policy and Graph's answer", () => {
+        const { reported, writes } = run(1, REPORT("failed", "PATCH to add the emergency exclusions failed with HTTP 403 Authorization_RequestDenied"), "");
+        assert.equal(reported.status, 1, reported.output);
+        assert.match(reported.output, /::error::reconcile exited 1: the emergency exclusions are not guaranteed/);
+        assert.deepEqual(writes.map((c) => c.slice(0, 3)), [["gh", "label", "create"], ["gh", "issue", "create"]]);
+        assert.equal(flagValue(writes[1], "--label"), "reconcile");
+        assert.match(reported.body, /could not keep the emergency exclusions \(exit 1\)/);
+        assert.ok(reported.body.includes(`| \`${POLICY_ID}\` |`));
+        assert.match(reported.body, /HTTP 403 Authorization_RequestDenied/);
+        assert.match(reported.body, /Policy\.Read\.All, Policy\.ReadWrite\.ConditionalAccess,\nApplication\.Read\.All/);
+    });
+
+    test("a failure while the issue is already open adds no comment every 15 minutes, but still fails the job", () => {
+        const { reported, writes } = run(1, REPORT("failed", "HTTP 403"), "31");
+        assert.equal(reported.status, 1);
+        assert.deepEqual(writes, []);
+    });
+
+    test("exit 2 (no ids file): no report, the error goes into the issue", () => {
+        const stderr = "reconcile: /home/runner/work/x/emergency-ids/prod.json: no such file. After the first deployment, commit the ids";
+        const { reported, writes } = run(2, undefined, "", stderr);
+        assert.equal(reported.status, 1);
+        assert.deepEqual(writes.map((c) => c.slice(0, 3)), [["gh", "label", "create"], ["gh", "issue", "create"]]);
+        assert.ok(reported.body.includes(stderr), reported.body);
+        assert.ok(reported.summary.includes(stderr), reported.summary);
+    });
+
+    test("the Reconcile step never ran (install or sign-in failed): the Report step still opens the issue", () => {
+        assert.equal(report.if, "!cancelled()");
+        const { reported, writes } = run("", undefined, "");
+        assert.equal(reported.status, 1);
+        assert.match(reported.output, /::error::reconcile exited without a status/);
+        assert.equal(writes.length, 2);
+    });
+});

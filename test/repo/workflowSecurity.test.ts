@@ -31,6 +31,10 @@ describe("permissions", () => {
             // issues: write to open, comment on and close the drift issue.
             drift: { contents: "read", "id-token": "write", issues: "write" },
         },
+        "reconcile.yml": {
+            // issues: write to open and close the one issue when the exclusions cannot be kept.
+            reconcile: { contents: "read", "id-token": "write", issues: "write" },
+        },
     };
 
     for (const file of FILES) {
@@ -53,10 +57,10 @@ describe("permissions", () => {
         }
     });
 
-    test("issues: write only in the drift workflow, pull-requests: write only where the preview is posted", () => {
+    test("issues: write only in the drift and reconcile workflows, pull-requests: write only where the preview is posted", () => {
         for (const [file, id, job] of allJobs()) {
             const perms = job.permissions as Record<string, string>;
-            if (perms.issues !== undefined) assert.equal(file, "drift.yml", `${file} job ${id} touches issues`);
+            if (perms.issues !== undefined) assert.ok(["drift.yml", "reconcile.yml"].includes(file), `${file} job ${id} touches issues`);
             if (perms["pull-requests"] !== undefined) {
                 assert.deepEqual([file, id], ["pull-request.yml", "preview"]);
                 assert.ok(job.steps.some((s) => s.run?.includes("/comments")), "the job that may write posts the comment");
@@ -68,7 +72,7 @@ describe("permissions", () => {
 describe("Azure by OpenID Connect only", () => {
     test("every Azure sign-in takes its ids from repository variables, with no stored credential", () => {
         const logins = allSteps().filter(([, , step]) => usesAction(step, "azure/login"));
-        assert.equal(logins.length, 3, "pull request preview, deploy and drift sign in");
+        assert.equal(logins.length, 4, "pull request preview, deploy, drift and reconcile sign in");
         for (const [file, id, step] of logins) {
             assert.deepEqual(
                 step.with,
@@ -83,19 +87,36 @@ describe("Azure by OpenID Connect only", () => {
         }
     });
 
-    test("the providers are told to use OIDC with the same ids", () => {
+    test("the providers are told to use OIDC with the same ids, and Graph calls take the azure/login session only", () => {
         for (const [file, id, job] of allJobs()) {
             if (!job.steps.some((s) => usesAction(s, "azure/login"))) continue;
+            // AzureCliCredential only: DefaultAzureCredential would otherwise probe for a managed identity first.
+            const graphOnly = { AZURE_TOKEN_CREDENTIALS: "AzureCliCredential" };
+            const runsPulumi = job.steps.some((s) => pulumiInvocations(s.run ?? "").length > 0);
             assert.deepEqual(
                 job.env,
-                {
-                    ARM_USE_OIDC: "true",
-                    ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}",
-                    ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}",
-                    ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}",
-                },
+                runsPulumi
+                    ? {
+                          ARM_USE_OIDC: "true",
+                          ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}",
+                          ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}",
+                          ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+                          ...graphOnly,
+                      }
+                    : graphOnly,
                 `${file} job ${id}`,
             );
+        }
+    });
+
+    test("the reconcile job signs in as its own identity: the reconcile environment's AZURE_CLIENT_ID, main only", () => {
+        const job = WORKFLOWS["reconcile.yml"].jobs.reconcile;
+        assert.equal(job.environment, "reconcile");
+        assert.equal(job.if, "github.ref == 'refs/heads/main'");
+        assert.match(SOURCES["reconcile.yml"], /ONLY the Microsoft Graph application permissions\n# Policy\.Read\.All, Policy\.ReadWrite\.ConditionalAccess and Application\.Read\.All/);
+        assert.match(SOURCES["reconcile.yml"], /subject repo:<owner>\/<repo>:environment:reconcile/);
+        for (const [file, id, other] of allJobs()) {
+            if (file !== "reconcile.yml") assert.notEqual(other.environment, "reconcile", `${file} job ${id}`);
         }
     });
 
@@ -116,14 +137,14 @@ describe("Azure by OpenID Connect only", () => {
 
         test(`${file} uses no secret but the Pulumi access token`, () => {
             const used = new Set([...SOURCES[file].matchAll(/\bsecrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]));
-            assert.deepEqual([...used], ["PULUMI_ACCESS_TOKEN"]);
+            assert.deepEqual([...used], file === "reconcile.yml" ? [] : ["PULUMI_ACCESS_TOKEN"]);
         });
     }
 
     test("the Pulumi access token reaches only the steps that run the Pulumi CLI", () => {
         for (const file of FILES) {
             const wf = WORKFLOWS[file];
-            assert.ok(!JSON.stringify(wf.env).includes("secrets."), `${file}: workflow env`);
+            assert.ok(!JSON.stringify(wf.env ?? {}).includes("secrets."), `${file}: workflow env`);
             for (const [id, job] of jobsOf(file)) {
                 assert.ok(!JSON.stringify(job.env ?? {}).includes("secrets."), `${file} job ${id} env`);
             }

@@ -2,8 +2,11 @@
 // workflow's offline plan and preview, and deployments that wait for the production environment, one at a time.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { DEFAULTS } from "../../policies/contract/constants";
 import {
-    FILES,
+    PULUMI_FILES,
+    cronMinutes,
+    reconcileScheduleMinutes,
     SOURCES,
     WORKFLOWS,
     allJobs,
@@ -20,6 +23,7 @@ describe("triggers", () => {
         ["pull-request.yml", ["merge_group", "pull_request"]],
         ["deploy.yml", ["push", "workflow_dispatch"]],
         ["drift.yml", ["schedule", "workflow_dispatch"]],
+        ["reconcile.yml", ["schedule", "workflow_dispatch"]],
     ];
     for (const [file, events] of cases) {
         test(`${file} runs on ${events.join(" and ")} only`, () => {
@@ -44,6 +48,20 @@ describe("triggers", () => {
     test("jobs that reach the tenant for main refuse any other ref", () => {
         assert.equal(WORKFLOWS["deploy.yml"].jobs.deploy.if, "github.ref == 'refs/heads/main'");
         assert.equal(WORKFLOWS["drift.yml"].jobs.drift.if, "github.ref == 'refs/heads/main'");
+        assert.equal(WORKFLOWS["reconcile.yml"].jobs.reconcile.if, "github.ref == 'refs/heads/main'");
+    });
+
+    test(`reconcile runs every ${DEFAULTS.reconcileIntervalMinutes} minutes, off the quarter hour, one run at a time`, () => {
+        const schedule = WORKFLOWS["reconcile.yml"].on.schedule as unknown as Array<{ cron: string }>;
+        assert.equal(schedule.length, 1);
+        const minutes = cronMinutes(schedule[0].cron);
+        const gaps = minutes.map((minute, i) => (minutes[(i + 1) % minutes.length] - minute + 60) % 60 || 60);
+        assert.deepEqual(new Set(gaps), new Set([DEFAULTS.reconcileIntervalMinutes]), `runs at ${minutes.join(", ")}`);
+        assert.notEqual(minutes[0], 0, "off the quarter hour");
+        assert.deepEqual(reconcileScheduleMinutes(), minutes);
+        assert.deepEqual(WORKFLOWS["reconcile.yml"].jobs.reconcile["timeout-minutes"], 10);
+        const concurrency = (WORKFLOWS["reconcile.yml"] as unknown as { concurrency: unknown }).concurrency;
+        assert.deepEqual(concurrency, { group: "reconcile-prod", "cancel-in-progress": false });
     });
 });
 
@@ -58,12 +76,18 @@ describe("Pulumi commands", () => {
         const found = allSteps().flatMap(([file, job, step]) =>
             pulumiInvocations(step.run ?? "").map((argv): [FileName, string, string] => [file, job, argv[0]]),
         );
-        assert.deepEqual(found, EXPECTED.map(([file, job, command]) => [file, job, command]));
+        // After `up`, the deploy job reads the two id outputs for the reconcile job's ids file.
+        const expected = EXPECTED.flatMap(([file, job, command]): Array<[FileName, string, string]> =>
+            command === "up" ? [[file, job, command], [file, job, "stack"]] : [[file, job, command]],
+        );
+        assert.deepEqual(found, expected);
+        const ids = stepNamed("deploy.yml", "deploy", "Emergency ids for the reconcile job").run ?? "";
+        assert.deepEqual(pulumiInvocations(ids), [["stack", "output", "--stack", "prod", "--json"]], "no --show-secrets");
     });
 
     for (const [file, jobId, command, flags] of EXPECTED) {
         test(`${file}: pulumi ${command} on prod with the policy pack and ${flags.join(" ")}`, () => {
-            const runs = WORKFLOWS[file].jobs[jobId].steps.flatMap((s) => pulumiInvocations(s.run ?? ""));
+            const runs = WORKFLOWS[file].jobs[jobId].steps.flatMap((s) => pulumiInvocations(s.run ?? "")).filter((argv) => argv[0] === command);
             assert.equal(runs.length, 1);
             const argv = runs[0];
             assert.equal(flagValue(argv, "--stack"), "prod");
@@ -91,8 +115,8 @@ describe("Pulumi commands", () => {
         }
     });
 
-    test("the state backend is chosen in one place, the same in every workflow", () => {
-        const envs = FILES.map((file) => WORKFLOWS[file].env);
+    test("the state backend is chosen in one place, the same in every workflow that runs Pulumi", () => {
+        const envs = PULUMI_FILES.map((file) => WORKFLOWS[file].env);
         for (const env of envs) {
             assert.deepEqual(env, {
                 PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL || 'https://api.pulumi.com' }}",
@@ -101,10 +125,12 @@ describe("Pulumi commands", () => {
                 PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             });
         }
-        for (const file of FILES) {
+        for (const file of PULUMI_FILES) {
             assert.equal(SOURCES[file].match(/PULUMI_BACKEND_URL:/g)?.length, 1, `${file} sets the backend once`);
             assert.doesNotMatch(SOURCES[file], /cloud-url|pulumi login/, file);
         }
+        assert.equal(WORKFLOWS["reconcile.yml"].env, undefined, "reconcile needs no state backend");
+        assert.doesNotMatch(SOURCES["reconcile.yml"], /PULUMI_|pulumi\/actions/);
     });
 });
 
