@@ -107,8 +107,10 @@ export function declareSentinelRules(
             displayName: "Emergency access account or group changed (break glass)",
             description:
                 "A change to an emergency access account or its group (password, authentication methods, user " +
-                "properties, roles, membership), an action by an emergency account, or a Conditional Access update that " +
-                "drops an emergency exclusion. Confirm the change was planned. MITRE ATT&CK T1098 (Account Manipulation).",
+                "properties, roles, membership), an action by an emergency account, a Conditional Access update that " +
+                "drops an emergency exclusion, or a Conditional Access policy added or updated without excluding every " +
+                "emergency account and the group (the reconcile job adds them within minutes). Confirm the change was " +
+                "planned. MITRE ATT&CK T1098 (Account Manipulation).",
             query: pulumi
                 .all([accountIds, groupId])
                 .apply(([ids, group]) => changeQuery(ids, group, settings.window)),

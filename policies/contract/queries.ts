@@ -46,11 +46,56 @@ const MIN_DEFAULT_LOOKBACK_MINUTES = 60;
 export const MAX_LOOKBACK_MINUTES = 14 * 24 * 60;
 
 /**
- * The audit activity of a Conditional Access policy change. Microsoft's activity reference capitalizes it
- * "Update Conditional Access policy" while records in the wild read "Update conditional access policy":
- * the query compares with =~ (case-insensitive), so either matches.
+ * The audit activities of a Conditional Access policy change. Microsoft's activity reference capitalizes them
+ * "Update Conditional Access policy" while records in the wild read "Update conditional access policy": the
+ * query compares with =~ and in~ (case-insensitive), so either matches.
  */
-const CA_POLICY_UPDATE = "Update conditional access policy";
+export const CA_POLICY_UPDATE = "Update conditional access policy";
+export const CA_POLICY_ADD = "Add conditional access policy";
+
+/** A regular expression the change query applies to a policy's JSON, in the one form both KQL (RE2) and JavaScript read. */
+export interface QueryPattern {
+    /** The expression, without flags; never contains `"` (it sits in a KQL verbatim string). */
+    readonly source: string;
+    /** Matched without regard to case: `(?i)` in KQL, the `i` flag in JavaScript. */
+    readonly ignoreCase: boolean;
+}
+
+/**
+ * Every regular expression of the change query, defined once: the query embeds them (kqlPattern) and the tests'
+ * evaluation of a sample audit record applies the same ones (jsPattern). They read the policy's JSON text whatever
+ * its nesting or escaping (`"excludeUsers":[` and `\"excludeUsers\":[` alike). Each expression means the same in
+ * RE2 and JavaScript: ASCII classes only (\W, \b, [0-9a-f]), no lookaround, no backreference.
+ */
+export const CHANGE_QUERY_PATTERNS = {
+    /** An object id, in lower case (the text is lower-cased first). */
+    guid: { source: "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", ignoreCase: false },
+    /** The contents of conditions.users.excludeUsers. */
+    excludeUsers: { source: "excludeUsers\\W+\\[([^\\]]*)\\]", ignoreCase: true },
+    /** The contents of conditions.users.excludeGroups. */
+    excludeGroups: { source: "excludeGroups\\W+\\[([^\\]]*)\\]", ignoreCase: true },
+    /** The contents of conditions.users.includeUsers. */
+    includeUsers: { source: "includeUsers\\W+\\[([^\\]]*)\\]", ignoreCase: true },
+    /** The contents of conditions.users.includeGroups. */
+    includeGroups: { source: "includeGroups\\W+\\[([^\\]]*)\\]", ignoreCase: true },
+    /** The contents of conditions.users.includeRoles. */
+    includeRoles: { source: "includeRoles\\W+\\[([^\\]]*)\\]", ignoreCase: true },
+    /** What names nobody in an include list: the keyword None, quotes, commas, escapes and spaces. */
+    namesNobody: { source: "\\bNone\\b|\\W", ignoreCase: true },
+    /** conditions.users.includeGuestsOrExternalUsers set to an object (null when unset). */
+    includesGuests: { source: "includeGuestsOrExternalUsers\\W+\\{", ignoreCase: true },
+} as const satisfies Record<string, QueryPattern>;
+
+/** A pattern as the query writes it: a KQL verbatim string literal, `(?i)` first when case-insensitive. */
+export function kqlPattern(pattern: QueryPattern): string {
+    if (pattern.source.includes('"')) throw new QueryInputError(`a KQL verbatim pattern cannot hold '"': ${pattern.source}`);
+    return `@"${pattern.ignoreCase ? "(?i)" : ""}${pattern.source}"`;
+}
+
+/** The same pattern as a JavaScript RegExp (flags `i` when case-insensitive, plus `extra`), for evaluating samples. */
+export function jsPattern(pattern: QueryPattern, extra = ""): RegExp {
+    return new RegExp(pattern.source, `${pattern.ignoreCase ? "i" : ""}${extra}`);
+}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -116,6 +161,11 @@ export const CHANGE_DETECTIONS = {
     initiator: "InitiatedByEmergencyAccount",
     /** A Conditional Access policy update dropped an emergency id from excludeUsers/excludeGroups. */
     exclusionRemoved: "EmergencyExclusionRemoved",
+    /**
+     * A Conditional Access policy was added or updated and, as it now stands (the new value), applies to users but
+     * does not exclude every emergency account and the group directly.
+     */
+    exclusionMissing: "EmergencyExclusionMissing",
 } as const;
 
 /**
@@ -243,24 +293,38 @@ export function signInQuery(
  * KQL over AuditLogs returning every change that touches an emergency account or the emergency group:
  * either is among TargetResources (password reset or change, authentication methods, user updates,
  * disable, delete, role and group membership), an emergency account initiated it (self-service security
- * info, anything the account does), or a Conditional Access policy update dropped an emergency id from
- * its excludeUsers/excludeGroups. One row per audit record; see CHANGE_COLUMNS and CHANGE_DETECTIONS.
+ * info, anything the account does), a Conditional Access policy update dropped an emergency id from
+ * its excludeUsers/excludeGroups, or a Conditional Access policy was added or updated and now applies to
+ * users without excluding every emergency account and the group (its new value in modifiedProperties). An
+ * update that adds the missing exclusions (the reconcile job's) matches none of these. One row per audit
+ * record; see CHANGE_COLUMNS and CHANGE_DETECTIONS.
  */
 export function changeQuery(accountIds: readonly string[], groupId: string, window: QueryWindow): string {
     const ids = guidList("accountIds", accountIds);
     const group = normalizeGuid("groupId", groupId);
     const objectIds = ids.includes(group) ? ids : [...ids, group];
     const { frequencyMinutes, lookbackMinutes } = checkWindow(window);
-    return `// Every change to the emergency access accounts or their group, every action of the accounts, and every
-// Conditional Access update that drops them from an exclusion. Runs every ${frequencyMinutes}m over the last ${lookbackMinutes}m
-// and keeps rows ingested since the previous run (Sentinel: handle ingestion delay).
+    const p = CHANGE_QUERY_PATTERNS;
+    return `// Every change to the emergency access accounts or their group, every action of the accounts, every
+// Conditional Access update that drops them from an exclusion, and every policy added or updated without them.
+// Runs every ${frequencyMinutes}m over the last ${lookbackMinutes}m and keeps rows ingested since the previous run
+// (Sentinel: handle ingestion delay).
 let emergencyAccountIds = ${kqlDynamicStrings(ids)};
 let emergencyObjectIds = ${kqlDynamicStrings(objectIds)};
 // Ids in a policy's excludeUsers and excludeGroups, read from the JSON text whatever its nesting or escaping.
 let excludedIds = (policy: string) {
-    extract_all(@"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", tolower(strcat(
-        extract(@"(?i)excludeUsers\\W+\\[([^\\]]*)\\]", 1, policy), " ",
-        extract(@"(?i)excludeGroups\\W+\\[([^\\]]*)\\]", 1, policy))))
+    extract_all(${kqlPattern(p.guid)}, tolower(strcat(
+        extract(${kqlPattern(p.excludeUsers)}, 1, policy), " ",
+        extract(${kqlPattern(p.excludeGroups)}, 1, policy))))
+};
+// Whether a policy applies to some user: an include list names someone other than None, or guests are included.
+// Policies for workload identities only (which Graph lets exclude no user) and for nobody do not.
+let targetsUsers = (policy: string) {
+    isnotempty(replace_regex(strcat(
+        extract(${kqlPattern(p.includeUsers)}, 1, policy), ",",
+        extract(${kqlPattern(p.includeGroups)}, 1, policy), ",",
+        extract(${kqlPattern(p.includeRoles)}, 1, policy)), ${kqlPattern(p.namesNobody)}, ""))
+    or policy matches regex ${kqlPattern(p.includesGuests)}
 };
 let recent = AuditLogs
     | where TimeGenerated >= ago(${lookbackMinutes}m)
@@ -295,9 +359,22 @@ let exclusionRemoved = recent
         AccountObjectId = iff(EmergencyObjectId in (emergencyAccountIds), EmergencyObjectId, ""),
         AccountUserPrincipalName = "",
         Rank = 4;
-union targeted, initiated, exclusionRemoved
+let exclusionMissing = recent
+    | where OperationName in~ ("${CA_POLICY_ADD}", "${CA_POLICY_UPDATE}")
+    | mv-expand Target = TargetResources
+    | mv-expand Property = Target.modifiedProperties
+    | extend NewPolicy = tostring(Property.newValue)
+    | where NewPolicy has "conditions" and targetsUsers(NewPolicy)
+    | extend Missing = set_difference(emergencyObjectIds, excludedIds(NewPolicy))
+    | mv-expand EmergencyObjectId = Missing to typeof(string)
+    | extend Detection = "${CHANGE_DETECTIONS.exclusionMissing}",
+        AccountObjectId = iff(EmergencyObjectId in (emergencyAccountIds), EmergencyObjectId, ""),
+        AccountUserPrincipalName = "",
+        Rank = 5;
+union targeted, initiated, exclusionRemoved, exclusionMissing
 // One row per audit record. Its account comes from the most direct match: an emergency account targeted (1),
-// an emergency account acting (2), the user in a change to the emergency group (3), a dropped exclusion (4).
+// an emergency account acting (2), the user in a change to the emergency group (3), a dropped exclusion (4), a
+// policy that lacks an exclusion (5).
 | extend Rank = iff(isempty(AccountObjectId), Rank + 10, Rank)
 | summarize Detections = make_set(Detection), EmergencyObjectIds = make_set(EmergencyObjectId),
     arg_min(Rank, TimeGenerated, OperationName, Category, Result, ResultReason, LoggedByService, CorrelationId,

@@ -142,7 +142,7 @@ describe("changeQuery", () => {
                 assert.equal(query.match(/ago\(/g)?.length, 2);
                 // Every detection reads the filtered rows, never AuditLogs directly.
                 assert.equal(query.match(/\bAuditLogs\b/g)?.length, 1);
-                assert.equal(query.match(/= recent\n/g)?.length, 3);
+                assert.equal(query.match(/= recent\n/g)?.length, 4);
             });
         }
     }
