@@ -1,7 +1,9 @@
 // `npm run bench`: wall time and peak memory of the offline plan against a floor measured in the same
 // run, on the prod stack and on Conditional Access snapshots of 10, 100 and 1,000 policies; the policy
-// evaluation alone; and the type-check. Prints a markdown table, writes it to bench/results.md and into
-// the README between its bench markers. Never part of `npm test`: timings belong here, not in assertions.
+// evaluation alone; the type-check; and the Graph cost of a converged refresh and reconcile (./graph.ts).
+// `npm run bench -- --graph` runs the Graph part alone (about a minute; the whole bench takes several).
+// Prints markdown tables, writes them to bench/results.md and into the README between its bench markers.
+// Never part of `npm test`: timings belong here, not in assertions.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -11,6 +13,7 @@ import { readPolicySnapshot } from "../plan/snapshot";
 import { classifyPolicy, type ConditionalAccessPolicy } from "../policies/contract/conditionalAccess";
 import { PolicyPackProcess, evaluatePolicies } from "../plan/policyPack";
 import { runProgram } from "../plan/runProgram";
+import { graphBench } from "./graph";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -136,7 +139,24 @@ async function evaluationSeconds(snapshot?: string): Promise<number> {
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
+const GRAPH_BLOCK = /(<!-- bench:graph:start -->\n)[\s\S]*?(\n<!-- bench:graph:end -->)/;
+
+/** The Graph table between its own markers, so `--graph` can replace it alone. */
+const graphBlock = (table: string) => `<!-- bench:graph:start -->\n${table}\n<!-- bench:graph:end -->`;
+
+/** `--graph`: the Graph part alone, written over the previous Graph table in bench/results.md and the README. */
+async function graphOnly() {
+    const table = await graphBench((line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(`${table}\n`);
+    for (const file of [path.join(ROOT, "README.md"), path.join(__dirname, "results.md")]) {
+        const text = fs.readFileSync(file, "utf8");
+        if (GRAPH_BLOCK.test(text)) fs.writeFileSync(file, text.replace(GRAPH_BLOCK, `$1${table}$2`));
+        else process.stderr.write(`bench: ${path.relative(ROOT, file)} has no Graph table yet; run the whole bench once\n`);
+    }
+}
+
 async function main() {
+    if (process.argv.includes("--graph")) return graphOnly();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eea-bench-"));
     const plan = (snapshot?: string) => [
         "--import",
@@ -169,6 +189,7 @@ async function main() {
         const perPolicy = (a: number, b: number) => ((planSeconds[b] - planSeconds[a]) / (b - a)) * 1000;
         const small = perPolicy(10, 100);
         const large = perPolicy(100, 1000);
+        const graph = await graphBench((line) => process.stderr.write(`${line}\n`));
         const table = [
             `Medians of ${RUNS} runs, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} CPUs. ` +
                 "The plan is `npm run plan -- --json` without npm itself (`node --import tsx plan/cli.ts`); its peak RSS " +
@@ -182,6 +203,8 @@ async function main() {
             "",
             `Cost per Conditional Access policy: ${fmt(small, 2)} ms between 10 and 100 policies, ${fmt(large, 2)} ms ` +
                 `between 100 and 1,000 (${large <= small * 2 ? "linear" : "worse than linear"}).`,
+            "",
+            graphBlock(graph),
         ].join("\n");
         process.stdout.write(`${table}\n`);
         fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmark\n\n${table}\n`);

@@ -1,8 +1,10 @@
 // Never more than the configured request rate: every request of a client to the Conditional Access and identity
-// protection resources, retries included, waits for its own slot, slots handed out in call order and 1/rate
-// seconds apart. Graph documents those resources at one request per second per tenant (all apps together) and
-// answers 429 without Retry-After there; pacing keeps one process under that rate instead of learning it from
-// 429s. Other resources (users, groups) have limits thousands of times higher and are not paced.
+// protection resources, retries included, waits for its turn, in call order, and is sent at least 1/rate seconds
+// after the previous one was ANSWERED. Graph documents those resources at one request per second per tenant (all
+// apps together) and answers 429 without Retry-After there; spacing from the previous answer rather than the
+// previous send keeps the requests' arrival at Graph 1/rate apart whatever the network or the event loop delays
+// (a request arrives before it is answered), at the cost of one round trip per request. Other resources (users,
+// groups) have limits thousands of times higher and are not paced.
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { DEFAULTS, LIMITS } from "../policies/contract/constants";
 
@@ -30,13 +32,16 @@ export function checkRequestsPerSecond(rate: unknown, name = "requestsPerSecond"
 }
 
 /**
- * Hands out request slots at most `requestsPerSecond` per second, first come first served. Fields are set in the
- * constructor body: Pulumi's function serializer keeps constructor bodies but drops class field initializers.
+ * Gives one request at a time its turn, first come first served, each at least 1/rate seconds after the previous
+ * one's answer. Fields are set in the constructor body: Pulumi's function serializer keeps constructor bodies but
+ * drops class field initializers.
  */
 export class RequestPacer {
-    /** Milliseconds between two slots. */
+    /** Milliseconds between an answer and the next request. */
     readonly intervalMs: number;
     private nextSlot: number;
+    /** Settles when the request holding the turn is answered. */
+    private turn: Promise<void>;
 
     constructor(
         readonly requestsPerSecond: number = DEFAULTS.graphRequestsPerSecond,
@@ -47,14 +52,27 @@ export class RequestPacer {
         }
         this.intervalMs = 1000 / requestsPerSecond;
         this.nextSlot = Number.NEGATIVE_INFINITY;
+        this.turn = Promise.resolve();
     }
 
-    /** Resolves when this caller's slot has come; later callers get later slots. */
-    async acquire(): Promise<void> {
-        const now = this.clock.now();
-        const slot = Math.max(now, this.nextSlot);
-        this.nextSlot = slot + this.intervalMs;
-        if (slot > now) await this.clock.sleep(slot - now);
+    /**
+     * Resolves when this caller may send: the previous request was answered `intervalMs` ago. Call the returned
+     * function once the request is answered (or failed); until then, nobody else may send.
+     */
+    async acquire(): Promise<() => void> {
+        const previous = this.turn;
+        let release!: () => void;
+        this.turn = new Promise<void>((resolve) => (release = resolve));
+        await previous;
+        const wait = this.nextSlot - this.clock.now();
+        if (wait > 0) await this.clock.sleep(wait);
+        let released = false;
+        return () => {
+            if (released) return;
+            released = true;
+            this.nextSlot = this.clock.now() + this.intervalMs;
+            release();
+        };
     }
 }
 
@@ -85,8 +103,12 @@ export class PacingMiddleware implements Middleware {
     async execute(context: Context): Promise<void> {
         if (!this.nextMiddleware) throw new Error("PacingMiddleware needs a next middleware");
         const url = typeof context.request === "string" ? context.request : context.request.url;
-        if (isPacedRequest(url)) await this.pacer.acquire();
-        await this.nextMiddleware.execute(context);
+        const answered = isPacedRequest(url) ? await this.pacer.acquire() : undefined;
+        try {
+            await this.nextMiddleware.execute(context);
+        } finally {
+            answered?.();
+        }
     }
 
     setNext(next: Middleware): void {

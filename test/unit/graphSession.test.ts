@@ -73,31 +73,47 @@ describe("token cache", () => {
 });
 
 describe("request pacing", () => {
-    test("slots are 1/rate apart, in call order, whatever the callers' concurrency", async () => {
+    test("one request at a time, in call order, each 1/rate after the previous answer, whatever the concurrency", async () => {
         const clock = new SimulatedClock();
         const pacer = new RequestPacer(1, clock);
-        const started: number[] = [];
-        await Promise.all(Array.from({ length: 5 }, async () => {
-            await pacer.acquire();
-            started.push(clock.now());
+        const sent: Array<[number, number]> = [];
+        const answered: number[] = [];
+        await Promise.all(Array.from({ length: 5 }, async (_, caller) => {
+            const done = await pacer.acquire();
+            sent.push([caller, clock.now()]);
+            await clock.sleep(300); // the round trip
+            answered.push(clock.now());
+            done();
         }));
-        const gaps = started.slice(1).map((at, i) => at - started[i]);
-        assert.deepEqual(gaps, [1000, 1000, 1000, 1000]);
-        assert.equal(started[0], new SimulatedClock().now(), "the first request does not wait");
+        assert.deepEqual(sent.map(([caller]) => caller), [0, 1, 2, 3, 4]);
+        assert.equal(sent[0][1], new SimulatedClock().now(), "the first request does not wait");
+        for (let i = 1; i < sent.length; i++) assert.equal(sent[i][1] - answered[i - 1], 1000, `request ${i}`);
+    });
+
+    test("releasing twice does not open a second turn", async () => {
+        const clock = new SimulatedClock();
+        const pacer = new RequestPacer(1, clock);
+        const done = await pacer.acquire();
+        done();
+        done();
+        const before = clock.now();
+        (await pacer.acquire())();
+        assert.equal(clock.now() - before, 1000);
     });
 
     test("a caller after a quiet spell does not wait; the rate holds in every window", async () => {
         const clock = new SimulatedClock();
         const pacer = new RequestPacer(4, clock);
-        await pacer.acquire();
+        (await pacer.acquire())();
         await clock.sleep(10_000);
         const before = clock.slept.length;
-        await pacer.acquire();
+        (await pacer.acquire())();
         assert.equal(clock.slept.length, before, "no wait after a quiet spell");
         const times: number[] = [];
         for (let i = 0; i < 40; i++) {
-            await pacer.acquire();
+            const done = await pacer.acquire();
             times.push(clock.now());
+            done();
         }
         for (let i = 4; i < times.length; i++) assert.ok(times[i] - times[i - 4] >= 1000, `5 requests within a second at ${i}`);
     });
