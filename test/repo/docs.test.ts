@@ -110,6 +110,19 @@ describe("documentation matches the code", () => {
         assert.match(README, /Application\.Read\.All/);
     });
 
+    test("the README names each identity with its Graph permissions: Conditional Access writes need all three", () => {
+        const row = (identity: string) => README.split("\n").find((line) => line.startsWith(`| ${identity}`)) ?? "";
+        const permissions = (line: string) => [...(line.split("|")[3] ?? "").matchAll(/`([A-Za-z.]+)`/g)].map((m) => m[1]);
+        const caWrite = ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess", "Application.Read.All"];
+        assert.deepEqual(permissions(row("reconcile")), caWrite, "reconcile: exactly the three");
+        for (const permission of caWrite) assert.ok(permissions(row("deploy")).includes(permission), `deploy lacks ${permission}`);
+        assert.ok(permissions(row("read-only")).includes("Policy.Read.All"));
+        assert.ok(!permissions(row("read-only")).some((p) => p.includes("ReadWrite")), "the read-only identity writes nothing");
+        assert.match(RUNBOOK, /## When the reconcile job fails/);
+        assert.match(README, /### Two paths: `pulumi up` is the source of truth, reconcile is the fast guard/);
+        assert.match(README, /\*\*The exposure window\*\*/);
+    });
+
     test("the architecture says what the program cannot see", () => {
         assert.match(ARCHITECTURE, /## What the program cannot see/);
         assert.match(ARCHITECTURE, /password reset in the portal|reset in the portal/i);
