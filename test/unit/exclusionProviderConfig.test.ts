@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CONDITIONAL_ACCESS_CONFIG_KEY, createExclusionProvider, requestsPerSecondFromConfig } from "../../components/conditionalAccessExclusion";
 import type * as pulumi from "@pulumi/pulumi";
+import type { GraphSession } from "../../graph/session";
 
 describe("requestsPerSecondFromConfig", () => {
     test("reads the rate from the JSON the engine sends, or from an object", () => {
@@ -26,14 +27,15 @@ describe("requestsPerSecondFromConfig", () => {
         assert.equal(provider.session, undefined, "nothing exists before configure: the program never runs the provider");
         const config = { get: (key: string) => (key === CONDITIONAL_ACCESS_CONFIG_KEY ? '{"requestsPerSecond": 4}' : undefined) };
         await provider.configure!({ config } as unknown as pulumi.dynamic.ConfigureRequest);
-        assert.equal(provider.session?.client().pacer.requestsPerSecond, 4);
-        assert.equal(provider.session?.client(), provider.session?.client(), "one client per endpoint for the process");
+        const session = (provider as { session?: GraphSession }).session;
+        assert.equal(session?.client().pacer.requestsPerSecond, 4);
+        assert.equal(session?.client(), session?.client(), "one client per endpoint for the process");
     });
 
     test("a host that was never sent Configure still gets a session with the default rate", async () => {
         const provider = createExclusionProvider();
         const config = { get: () => { throw new TypeError("Cannot read properties of undefined"); } };
         await provider.configure!({ config } as unknown as pulumi.dynamic.ConfigureRequest);
-        assert.equal(provider.session?.client().pacer.requestsPerSecond, 1);
+        assert.equal((provider as { session?: GraphSession }).session?.client().pacer.requestsPerSecond, 1);
     });
 });
