@@ -1,7 +1,7 @@
 // `npm run plan` as a user runs it: a child process on the fixture stack (`--config-file`), its JSON, its table
 // and its exit codes. Stack files a test needs are written to a temporary folder, never to the working tree.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,9 +13,17 @@ import { FIXTURE_PLAN_ARGS, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtur
 
 const TSX_CLI = ["--import", "tsx", path.join(PROJECT_DIR, "plan", "cli.ts")];
 
-function plan(args: readonly string[]) {
-    const result = spawnSync(process.execPath, [...TSX_CLI, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Runs the plan CLI as a child process; asynchronous, so the independent cases below run side by side. */
+function plan(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [...TSX_CLI, ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        child.once("error", reject);
+        child.once("close", (code) => resolve({ code, stdout, stderr }));
+    });
 }
 
 /** `npm run` prints a banner on stdout before the script's own output; the JSON starts at the first `{` line. */
@@ -94,8 +102,8 @@ describe("npm run plan -- --json on the fixture stack", () => {
 });
 
 describe("npm run plan -- --ca-snapshot test/fixtures/ca-policies.json", () => {
-    test("lists one exclusion per user-scoped policy and the skipped ones with reasons", () => {
-        const { code, stdout } = plan([...FIXTURE_PLAN_ARGS, "--ca-snapshot", "test/fixtures/ca-policies.json", "--json"]);
+    test("lists one exclusion per user-scoped policy and the skipped ones with reasons", async () => {
+        const { code, stdout } = await plan([...FIXTURE_PLAN_ARGS, "--ca-snapshot", "test/fixtures/ca-policies.json", "--json"]);
         assert.equal(code, 0);
         const result = JSON.parse(stdout);
         const snapshot = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "test/fixtures/ca-policies.json"), "utf8")).value;
@@ -120,7 +128,8 @@ describe("npm run plan -- --ca-snapshot test/fixtures/ca-policies.json", () => {
     });
 });
 
-describe("plan exit codes and --config-file", () => {
+// Each case is its own process and its own temporary files: they run side by side.
+describe("plan exit codes and --config-file", { concurrency: 4 }, () => {
     let dir: string;
     /** A stack config file in the temporary folder. */
     const stackFile = (name: string) => path.join(dir, name);
@@ -144,21 +153,21 @@ describe("plan exit codes and --config-file", () => {
 
     const bare = () => ["--stack", "bare", "--config-file", stackFile("Pulumi.bare.yaml")];
 
-    test("0 when the program declares cleanly", () => {
-        const { code, stdout } = plan(FIXTURE_PLAN_ARGS);
+    test("0 when the program declares cleanly", async () => {
+        const { code, stdout } = await plan(FIXTURE_PLAN_ARGS);
         assert.equal(code, 0);
         assert.match(stdout, /0 mandatory and 0 advisory policy violations/);
     });
 
-    test("1 when a mandatory policy is violated, naming the policy, the resource and the message", () => {
-        const { code, stdout } = plan(bare());
+    test("1 when a mandatory policy is violated, naming the policy, the resource and the message", async () => {
+        const { code, stdout } = await plan(bare());
         assert.equal(code, 1);
         assert.match(stdout, /\[mandatory\] emergency-access-require-presence on urn:pulumi:bare::entra-emergency-access::pulumi:pulumi:Stack/);
         assert.match(stdout, /missing: the Sentinel sign-in rule\./);
     });
 
-    test("0 when a policy config file makes that policy advisory, which still reports it", () => {
-        const { code, stdout } = plan([...bare(), "--policy-config", stackFile("advisory.json"), "--json"]);
+    test("0 when a policy config file makes that policy advisory, which still reports it", async () => {
+        const { code, stdout } = await plan([...bare(), "--policy-config", stackFile("advisory.json"), "--json"]);
         assert.equal(code, 0);
         const result = JSON.parse(stdout);
         assert.equal(result.stack, "bare", "the stack name comes from --stack, the values from --config-file");
@@ -167,51 +176,51 @@ describe("plan exit codes and --config-file", () => {
         assert.equal(result.summary.mandatoryViolations, 0);
     });
 
-    test("2 for a policy config naming an unknown policy", () => {
-        const { code, stderr } = plan([...FIXTURE_PLAN_ARGS, "--policy-config", stackFile("unknown-policy.json")]);
+    test("2 for a policy config naming an unknown policy", async () => {
+        const { code, stderr } = await plan([...FIXTURE_PLAN_ARGS, "--policy-config", stackFile("unknown-policy.json")]);
         assert.equal(code, 2);
         assert.match(stderr, /unknown policy "no-such-policy"/);
     });
 
-    test("2 naming passwordLength when the config file sets passwordLength: 16", () => {
-        const { code, stdout, stderr } = plan(["--config-file", stackFile("Pulumi.short.yaml")]);
+    test("2 naming passwordLength when the config file sets passwordLength: 16", async () => {
+        const { code, stdout, stderr } = await plan(["--config-file", stackFile("Pulumi.short.yaml")]);
         assert.equal(code, 2);
         assert.equal(stdout, "");
         assert.match(stderr, /entra-emergency-access:passwordLength: must be at least 24 \(got 16\)/);
     });
 
-    test("2 naming tenantDomain when it is contoso.com", () => {
-        const { code, stderr } = plan([...FIXTURE_PLAN_ARGS, "--config", "tenantDomain=contoso.com"]);
+    test("2 naming tenantDomain when it is contoso.com", async () => {
+        const { code, stderr } = await plan([...FIXTURE_PLAN_ARGS, "--config", "tenantDomain=contoso.com"]);
         assert.equal(code, 2);
         assert.match(stderr, /entra-emergency-access:tenantDomain: is not a \*\.onmicrosoft\.com domain/);
     });
 
-    test("2 for a Conditional Access snapshot that is not Graph's list format", () => {
-        const { code, stderr } = plan([...FIXTURE_PLAN_ARGS, "--ca-snapshot", stackFile("not-a-snapshot.json")]);
+    test("2 for a Conditional Access snapshot that is not Graph's list format", async () => {
+        const { code, stderr } = await plan([...FIXTURE_PLAN_ARGS, "--ca-snapshot", stackFile("not-a-snapshot.json")]);
         assert.equal(code, 2);
         assert.match(stderr, /--ca-snapshot: .*value/);
     });
 
-    test("2 for a stack that has no file", () => {
-        const { code, stderr } = plan(["--stack", "nosuchstack"]);
+    test("2 for a stack that has no file", async () => {
+        const { code, stderr } = await plan(["--stack", "nosuchstack"]);
         assert.equal(code, 2);
         assert.match(stderr, /Pulumi\.nosuchstack\.yaml not found/);
     });
 
-    test("2 for a --config-file that does not exist, naming it", () => {
-        const { code, stderr } = plan(["--config-file", stackFile("Pulumi.absent.yaml")]);
+    test("2 for a --config-file that does not exist, naming it", async () => {
+        const { code, stderr } = await plan(["--config-file", stackFile("Pulumi.absent.yaml")]);
         assert.equal(code, 2);
         assert.equal(stderr, `plan: Pulumi.absent.yaml not found in ${dir}\n`);
     });
 
-    test("2 for an encrypted value in the --config-file, naming the key and the file", () => {
-        const { code, stderr } = plan(["--config-file", stackFile("Pulumi.encrypted.yaml")]);
+    test("2 for an encrypted value in the --config-file, naming the key and the file", async () => {
+        const { code, stderr } = await plan(["--config-file", stackFile("Pulumi.encrypted.yaml")]);
         assert.equal(code, 2);
         assert.match(stderr, /entra-emergency-access:passwordRotation in Pulumi\.encrypted\.yaml is encrypted as a whole; the offline plan cannot decrypt it/);
     });
 
-    test("2 for an unknown option, with the usage, which documents --config-file", () => {
-        const { code, stderr } = plan(["--stak", FIXTURE_STACK]);
+    test("2 for an unknown option, with the usage, which documents --config-file", async () => {
+        const { code, stderr } = await plan(["--stak", FIXTURE_STACK]);
         assert.equal(code, 2);
         assert.match(stderr, /Unknown option '--stak'/);
         assert.match(stderr, /Usage: npm run plan/);
