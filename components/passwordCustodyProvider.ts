@@ -11,9 +11,9 @@
 // host: no module-level mutable state, no Node built-in imports, no `pulumi` namespace at run time.
 import type { TokenCredential } from "@azure/identity";
 import type * as pulumi from "@pulumi/pulumi";
-import { createGraphClient, validateGraphEndpoint } from "../graph/client";
-import { cachingCredential } from "../graph/credential";
-import { resolveRetryOptions, type RetryOptions } from "../graph/retry";
+import { validateGraphEndpoint } from "../graph/client";
+import type { RetryOptions } from "../graph/retry";
+import { createGraphSession, type GraphSession } from "../graph/session";
 import { readUserFacts, setUserPassword, type UserRef } from "../graph/users";
 import { DEFAULTS, LIMITS, UNKNOWN_VALUE } from "../policies/contract/constants";
 import { custodyProblems, type Custodian, type CustodyMode } from "../policies/contract/custody";
@@ -56,6 +56,12 @@ export interface CustodyProviderOptions {
     readonly retry?: Partial<RetryOptions>;
     /** Source of randomness. Defaults to Web Crypto's CSPRNG; tests use it only to break it on purpose. */
     readonly random?: RandomSource;
+}
+
+/** The provider object; `session` is made by `configure` (or on first use) in the process that runs it. */
+export interface CustodyProvider extends pulumi.dynamic.ResourceProvider {
+    /** The process's Graph session. Never set before serialization: the program never runs the provider. */
+    session?: GraphSession;
 }
 
 /** Inputs that, once a password exists, may change only together with the rotation label. */
@@ -130,16 +136,18 @@ export function diffCustody(olds: Partial<CustodyOutputs>, news: Partial<Custody
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-/** The dynamic provider of PasswordCustody. Tests pass a fake credential and fast retries. */
-export function createCustodyProvider(options: CustodyProviderOptions = {}): pulumi.dynamic.ResourceProvider {
-    const credential = cachingCredential(options.credential);
-    const retry = resolveRetryOptions(options.retry);
+/**
+ * The dynamic provider of PasswordCustody. Tests pass a fake credential and fast retries. Every call of one
+ * process shares the Graph session `configure` makes (graph/session.ts): one credential chain walk, one token.
+ */
+export function createCustodyProvider(options: CustodyProviderOptions = {}): CustodyProvider {
     const random = options.random ?? cryptoRandom;
-    const connect = (endpoint: string) => createGraphClient({ endpoint, credential, retry });
+    const newSession = () => createGraphSession({ credential: options.credential, retry: options.retry });
+    const connect = (provider: CustodyProvider, endpoint: string) => (provider.session ??= newSession()).client(endpoint);
 
     /** Generates, seals (sealed mode), sets, forgets. Sealing comes first: a password nobody holds is never set. */
-    const renew = async (inputs: CustodyInputs): Promise<CustodyOutputs> => {
-        const graph = connect(inputs.graphEndpoint);
+    const renew = async (provider: CustodyProvider, inputs: CustodyInputs): Promise<CustodyOutputs> => {
+        const graph = connect(provider, inputs.graphEndpoint);
         const user: UserRef = { id: inputs.userObjectId, userPrincipalName: inputs.userPrincipalName };
         const password = generatePassword(inputs.passwordLength, random);
         let envelopes: Envelope[] = [];
@@ -165,6 +173,12 @@ export function createCustodyProvider(options: CustodyProviderOptions = {}): pul
     };
 
     return {
+        async configure(this: CustodyProvider) {
+            // The host calls this once per process, before any other call: the session is made here, at run time,
+            // so Pulumi's serializer never copies (and resets) it.
+            this.session = newSession();
+        },
+
         async check(olds: Partial<CustodyInputs>, news: Partial<CustodyInputs>) {
             const inputs = withDefaults(news);
             return { inputs, failures: checkCustodyInputs(olds, inputs) };
@@ -174,22 +188,23 @@ export function createCustodyProvider(options: CustodyProviderOptions = {}): pul
             return diffCustody(olds, news);
         },
 
-        async create(inputs: CustodyInputs) {
-            return { id: inputs.userObjectId, outs: await renew(inputs) };
+        async create(this: CustodyProvider, inputs: CustodyInputs) {
+            return { id: inputs.userObjectId, outs: await renew(this, inputs) };
         },
 
-        async read(id: string, props?: CustodyOutputs) {
+        async read(this: CustodyProvider, id: string, props?: CustodyOutputs) {
             if (!props) return { id, props: {} };
-            const facts = await readUserFacts(connect(props.graphEndpoint), { id: props.userObjectId, userPrincipalName: props.userPrincipalName });
+            const user = { id: props.userObjectId, userPrincipalName: props.userPrincipalName };
+            const facts = await readUserFacts(connect(this, props.graphEndpoint), user);
             // The user is gone, and with it the password this resource kept.
             if (!facts) return { id: "" };
             return { id, props: { ...props, passwordSetAt: facts.lastPasswordChangeDateTime ?? props.passwordSetAt } };
         },
 
-        async update(_id: string, olds: CustodyOutputs, news: CustodyInputs) {
+        async update(this: CustodyProvider, _id: string, olds: CustodyOutputs, news: CustodyInputs) {
             // Same label: nothing to write; the state takes the new user principal name.
             if (olds.rotation === news.rotation) return { outs: { ...olds, userPrincipalName: news.userPrincipalName } };
-            return { outs: await renew(news) };
+            return { outs: await renew(this, news) };
         },
 
         async delete() {

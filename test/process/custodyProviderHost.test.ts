@@ -117,6 +117,8 @@ describe("the custody provider in the real dynamic-provider host", () => {
         assert.equal(fake.requests.length, requests, "delete makes no request");
         assert.deepEqual(az.blockedConnections(), [], "nothing tried to leave the machine");
         assert.equal(host.engineConnections(), 0);
+        // Create, read, update and the refused update shared the session `configure` made: one chain walk, one token.
+        assert.equal(az.invocations(), 1, "one az call (one token) for the whole host process");
     });
 
     test("no part of any received password is in the answers (the state), errors, the host's log or the test's files", () => {
