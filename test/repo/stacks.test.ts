@@ -3,8 +3,9 @@
 // pinned, so this holds for whatever tenant the adopter configures; every other suite runs the fixture stack
 // (test/fixtures/Pulumi.fixture.yaml) and never reads these files.
 //
-// The same check must also hold for another tenant: a copy of Pulumi.prod.yaml, in a temporary folder, switched
-// to fabrikam with three accounts and its own workspace and receivers, is planned through --config-file.
+// The same check must also hold for another tenant: a copy of the adopter's stack file (prod when there is one,
+// else the first root stack), in a temporary folder, switched to fabrikam with three accounts and its own
+// workspace and receivers, is planned through --config-file.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -33,8 +34,11 @@ describe("every stack at the repository root", () => {
     }
 });
 
-describe("Pulumi.prod.yaml for another tenant, through --config-file", () => {
-    const PROD = path.join(PROJECT_DIR, "Pulumi.prod.yaml");
+/** The stack the copy is made from: prod when the adopter kept that name, else the first stack at the root. */
+const SOURCE_STACK = stacks.includes("prod") ? "prod" : stacks[0];
+
+describe(`Pulumi.${SOURCE_STACK}.yaml for another tenant, through --config-file`, () => {
+    const SOURCE_FILE = path.join(PROJECT_DIR, `Pulumi.${SOURCE_STACK}.yaml`);
     const FABRIKAM = {
         tenantDomain: "fabrikam.onmicrosoft.com",
         accountCount: 3,
@@ -45,13 +49,13 @@ describe("Pulumi.prod.yaml for another tenant, through --config-file", () => {
     const ENCRYPTED_WEBHOOK = "v1:bm90LWEtcmVhbC1jaXBoZXJ0ZXh0:c3RhbmQtaW4tZm9yLWEtd2ViaG9vay11cmw=";
     let dir: string;
     let copy: string;
-    let prodBefore: string;
+    let sourceBefore: string;
 
     before(() => {
-        prodBefore = fs.readFileSync(PROD, "utf8");
+        sourceBefore = fs.readFileSync(SOURCE_FILE, "utf8");
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-copy-"));
-        copy = path.join(dir, "Pulumi.prod.yaml");
-        fs.copyFileSync(PROD, copy);
+        copy = path.join(dir, path.basename(SOURCE_FILE));
+        fs.copyFileSync(SOURCE_FILE, copy);
         const doc = parseDocument(fs.readFileSync(copy, "utf8"));
         assert.deepEqual(doc.errors, []);
         /** The key as the copy spells it: namespaced, or bare when the file has the bare form. */
@@ -100,8 +104,8 @@ describe("Pulumi.prod.yaml for another tenant, through --config-file", () => {
         assert.ok(!JSON.stringify(plan).includes(ENCRYPTED_WEBHOOK), "the ciphertext never reaches the plan");
     });
 
-    test("the working tree's Pulumi.prod.yaml is left as it was", () => {
-        assert.equal(fs.readFileSync(PROD, "utf8"), prodBefore);
+    test("the working tree's stack file is left as it was", () => {
+        assert.equal(fs.readFileSync(SOURCE_FILE, "utf8"), sourceBefore);
         assert.ok(!copy.startsWith(PROJECT_DIR), "the copy lives outside the working tree");
     });
 });
