@@ -24,7 +24,7 @@ import {
 import { checkRequestsPerSecond } from "../graph/pacing";
 import type { RetryOptions } from "../graph/retry";
 import { createGraphSession, type GraphSession } from "../graph/session";
-import { excludedEmergencyIds, includesId, type ConditionalAccessPolicy } from "../policies/contract/conditionalAccess";
+import { excludedEmergencyIds, includesId, sameId, type ConditionalAccessPolicy } from "../policies/contract/conditionalAccess";
 import { DEFAULTS, DYNAMIC_RESOURCE_MODULE, PROJECT_NAME, UNKNOWN_VALUE } from "../policies/contract/constants";
 
 /** Inputs of one exclusion, as the provider receives them (every Output resolved). */
@@ -176,7 +176,7 @@ export function createExclusionProvider(options: ExclusionProviderOptions = {}):
     const sessionOf = (provider: ExclusionProvider) => (provider.session ??= newSession(undefined));
     const ensure = async (provider: ExclusionProvider, inputs: ExclusionInputs) => {
         const graph = sessionOf(provider).client(inputs.graphEndpoint);
-        const listed = (await listConditionalAccessPoliciesOnce(graph)).find((policy) => policy.id === inputs.policyId);
+        const listed = (await listConditionalAccessPoliciesOnce(graph)).find((policy) => sameId(policy.id, inputs.policyId));
         const result = await ensureEmergencyExclusions(graph, inputs.policyId, inputs, { writeAttempts, listed });
         return exclusionState(inputs, result.policy);
     };

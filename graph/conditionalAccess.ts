@@ -7,6 +7,7 @@ import {
     classifyPolicy,
     isConverged,
     missingEmergencyIds,
+    sameId,
     withEmergencyExclusions,
     type ConditionalAccessPolicy,
     type ConditionalAccessUsers,
@@ -106,7 +107,7 @@ export async function readListedPolicy(
     policy: PolicyRef,
     purpose: string,
 ): Promise<ConditionalAccessPolicy | undefined> {
-    const listed = (await listConditionalAccessPoliciesOnce(graph)).find((candidate) => candidate.id === policy.id);
+    const listed = (await listConditionalAccessPoliciesOnce(graph)).find((candidate) => sameId(candidate.id, policy.id));
     return listed ?? (await readConditionalAccessPolicy(graph, policy, purpose));
 }
 

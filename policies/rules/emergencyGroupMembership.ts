@@ -1,5 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { definePolicy } from "../lib/metadata";
+import { includesId } from "../contract/conditionalAccess";
 import {
     RECOGNITION_SCHEMA,
     containsUnknown,
@@ -35,7 +36,7 @@ export const emergencyGroupMembership = definePolicy<StackValidationPolicy>({
         }
         const members: string[] = Array.isArray(group.props.members) ? group.props.members : [];
         for (const account of accounts) {
-            if (!members.includes(account.objectId!)) reportViolation(`${account.userPrincipalName} is not a member of ${name}.`);
+            if (!includesId(members, account.objectId!)) reportViolation(`${account.userPrincipalName} is not a member of ${name}.`);
         }
     },
 }, {

@@ -4,6 +4,7 @@
 // resources (resource policies do not see them).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { definePolicy } from "../lib/metadata";
+import { sameId } from "../contract/conditionalAccess";
 import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
 import { ACCOUNT_RECOGNITION_SCHEMA, emergencyAccounts, isUnknown, rawProps, urnName, type AccountRecognition } from "../lib/emergency";
 
@@ -12,7 +13,7 @@ function custodyOf(custody: readonly PolicyResource[], account: { userPrincipalN
     return custody.filter((r) => {
         const props = rawProps(r.props);
         if (account.objectId && typeof props.userObjectId === "string" && !isUnknown(props.userObjectId)) {
-            return props.userObjectId.toLowerCase() === account.objectId.toLowerCase();
+            return sameId(props.userObjectId, account.objectId);
         }
         return String(props.userPrincipalName).toLowerCase() === account.userPrincipalName.toLowerCase();
     });
@@ -23,7 +24,7 @@ function assignmentsOf(assignments: readonly PolicyResource[], account: { urn: s
     return assignments.filter((r) => {
         const principal = rawProps(r.props).principalObjectId;
         if (account.objectId && typeof principal === "string" && !isUnknown(principal)) {
-            return principal.toLowerCase() === account.objectId.toLowerCase();
+            return sameId(principal, account.objectId);
         }
         return r.dependencies.some((d) => d.urn === account.urn);
     });

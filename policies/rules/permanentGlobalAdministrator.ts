@@ -1,5 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { definePolicy } from "../lib/metadata";
+import { sameId } from "../contract/conditionalAccess";
 import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
 import {
     ACCOUNT_RECOGNITION_SCHEMA,
@@ -33,10 +34,10 @@ export const permanentGlobalAdministrator = definePolicy<StackValidationPolicy>(
                 unknownIds = true;
                 continue;
             }
-            if (!permanent.some((p) => p.principalObjectId === account.objectId)) {
+            if (!permanent.some((p) => typeof p.principalObjectId === "string" && sameId(p.principalObjectId, account.objectId!))) {
                 reportViolation(`${account.userPrincipalName} has no permanent Global Administrator assignment at "/".`);
             }
-            for (const request of eligible.filter((e) => e.props.principalId === account.objectId)) {
+            for (const request of eligible.filter((e) => typeof e.props.principalId === "string" && sameId(e.props.principalId, account.objectId!))) {
                 reportViolation(
                     `${account.userPrincipalName} has a PIM eligibility request (${request.urn.split("::").pop()}); ` +
                         "emergency accounts hold the role permanently, never by activation.",

@@ -24,6 +24,12 @@ describe(policy.name, () => {
         assert.deepEqual((await validateStack(policy, stack)).violations, ["emergency-access-group is not security-enabled."]);
     });
 
+    test("matches members without regard to case", async () => {
+        const stack = await fixtureStack();
+        updateProps(one(stack, byType(TYPES.group)), (p) => (p.members = p.members.map((id: string) => id.toUpperCase())));
+        assert.deepEqual(await validateStack(policy, stack), { violations: [] });
+    });
+
     test("refuses a group missing an account", async () => {
         const stack = await fixtureStack();
         updateProps(one(stack, byType(TYPES.group)), (p) => p.members.pop());

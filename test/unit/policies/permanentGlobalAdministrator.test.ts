@@ -10,6 +10,14 @@ describe(policy.name, () => {
         assert.deepEqual(await validateStack(policy, await fixtureStack()), { violations: [] });
     });
 
+    test("matches object ids without regard to case (Graph may return them in capitals)", async () => {
+        const stack = await fixtureStack();
+        for (const assignment of stack.filter(byType(TYPES.directoryRoleAssignment))) {
+            setProp(assignment, "principalObjectId", String(assignment.outputs.principalObjectId).toUpperCase());
+        }
+        assert.deepEqual(await validateStack(policy, stack), { violations: [] });
+    });
+
     test("refuses an account whose assignment was removed", async () => {
         const stack = (await fixtureStack()).filter((r) => !r.name.endsWith("global-administrator-2"));
         assert.deepEqual((await validateStack(policy, stack)).violations, [
