@@ -12,9 +12,6 @@ import { LIMITS, PASSWORD_MIN_PER_CLASS, PASSWORD_SPECIAL_CHARACTERS } from "./c
 export const CUSTODY_MODES = ["passkey", "sealed-password"] as const;
 export type CustodyMode = (typeof CUSTODY_MODES)[number];
 
-/** The default custody mode: Microsoft's guidance (2026-06) asks for passwordless emergency accounts. */
-export const DEFAULT_CUSTODY_MODE: CustodyMode = "passkey";
-
 /** One custodian of sealed envelopes: a name people recognise and the age X25519 recipient of their key. */
 export interface Custodian {
     /** Who holds the key, e.g. "alice" or "safe-2-officer"; unique in the list. */
