@@ -7,6 +7,7 @@ import { createGraphSession } from "../../graph/session";
 import { classifyPolicy } from "../../policies/contract/conditionalAccess";
 import { FAST_RATE, FAST_RETRY, GROUP_IDS, USER_IDS, fakeCredential } from "./exclusionScenarios";
 import { FAKE_GRAPH_TOKEN, type FakeGraph, type MutablePolicy } from "./fakeGraph";
+import { allUsersPolicy } from "./tenants";
 
 export const FIXTURE_IDS = { userIds: USER_IDS, groupIds: GROUP_IDS };
 
@@ -76,29 +77,12 @@ export function assertReconciled(fake: FakeGraph, before: readonly MutablePolicy
 
 /** A blocking policy created in the portal without any exclusion: what the reconcile job exists for. */
 export function blockAllPolicy(id: string): MutablePolicy {
-    return {
+    return allUsersPolicy({
         id,
-        templateId: null,
         displayName: "Block all sign-ins outside the corporate network (created in the portal)",
         state: "enabled",
-        sessionControls: null,
-        conditions: {
-            clientAppTypes: ["all"],
-            applications: { includeApplications: ["All"], excludeApplications: [], includeUserActions: [] },
-            users: {
-                includeUsers: ["All"],
-                excludeUsers: [],
-                includeGroups: [],
-                excludeGroups: [],
-                includeRoles: [],
-                excludeRoles: [],
-                includeGuestsOrExternalUsers: null,
-                excludeGuestsOrExternalUsers: null,
-            },
-            clientApplications: null,
-            locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] },
-            platforms: null,
-        },
-        grantControls: { operator: "OR", builtInControls: ["block"], customAuthenticationFactors: [], termsOfUse: [] },
-    };
+        excluded: false,
+        grant: "block",
+        locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] },
+    });
 }

@@ -20,25 +20,37 @@ export interface GeneratedTenantOptions {
     readonly tenant?: number;
 }
 
-/** N policies as Graph lists them, each one a full conditionalAccessPolicy. */
-export function generatedPolicies(count: number, options: GeneratedTenantOptions = {}): ConditionalAccessPolicy[] {
-    const converged = options.converged ?? true;
-    return Array.from({ length: count }, (_, index) => ({
-        id: generatedPolicyId(index, options.tenant ?? 0),
+/** The fields that tell one all-users policy from another. */
+export interface AllUsersPolicyFields {
+    readonly id: string;
+    readonly displayName: string;
+    readonly state: string;
+    /** Whether it already excludes the fixture's accounts and group. */
+    readonly excluded: boolean;
+    /** Its grant: "mfa" or "block". */
+    readonly grant: "mfa" | "block";
+    /** Its locations condition; null for any location. */
+    readonly locations?: Record<string, unknown> | null;
+}
+
+/** A policy that applies to every user, as Graph returns it: a full conditionalAccessPolicy. */
+export function allUsersPolicy(fields: AllUsersPolicyFields): ConditionalAccessPolicy {
+    return {
+        id: fields.id,
         templateId: null,
-        displayName: `GEN${String(index + 1).padStart(3, "0")}: Require MFA for all users (generated)`,
+        displayName: fields.displayName,
         createdDateTime: "2025-01-06T08:00:00.0000000Z",
         modifiedDateTime: "2025-01-06T08:00:00.0000000Z",
-        state: STATES[index % STATES.length],
+        state: fields.state,
         sessionControls: null,
         conditions: {
             clientAppTypes: ["all"],
             applications: { includeApplications: ["All"], excludeApplications: [], includeUserActions: [] },
             users: {
                 includeUsers: ["All"],
-                excludeUsers: converged ? [...FIXTURE_USER_IDS] : [],
+                excludeUsers: fields.excluded ? [...FIXTURE_USER_IDS] : [],
                 includeGroups: [],
-                excludeGroups: converged ? [FIXTURE_GROUP_ID] : [],
+                excludeGroups: fields.excluded ? [FIXTURE_GROUP_ID] : [],
                 includeRoles: [],
                 excludeRoles: [],
                 includeGuestsOrExternalUsers: null,
@@ -46,10 +58,23 @@ export function generatedPolicies(count: number, options: GeneratedTenantOptions
             },
             clientApplications: null,
             platforms: null,
-            locations: null,
+            locations: fields.locations ?? null,
         },
-        grantControls: { operator: "OR", builtInControls: ["mfa"], customAuthenticationFactors: [], termsOfUse: [] },
-    }));
+        grantControls: { operator: "OR", builtInControls: [fields.grant], customAuthenticationFactors: [], termsOfUse: [] },
+    };
+}
+
+/** N policies as Graph lists them, each one a full conditionalAccessPolicy. */
+export function generatedPolicies(count: number, options: GeneratedTenantOptions = {}): ConditionalAccessPolicy[] {
+    return Array.from({ length: count }, (_, index) =>
+        allUsersPolicy({
+            id: generatedPolicyId(index, options.tenant ?? 0),
+            displayName: `GEN${String(index + 1).padStart(3, "0")}: Require MFA for all users (generated)`,
+            state: STATES[index % STATES.length],
+            excluded: options.converged ?? true,
+            grant: "mfa",
+        }),
+    );
 }
 
 /** ⌈N/100⌉: the pages of one listing at Graph's 100 policies per page, the floor of any refresh of N. */
