@@ -1,0 +1,8 @@
+// Every attack of the gate's matrix, one table per area. The in-repo pack (test/process/gateAttacks.test.ts) and
+// the packed tarball (test/process/packedPolicyPack.test.ts) are both judged against this one list.
+import type { Attack } from "./attack";
+import { BASELINE_ATTACKS } from "./baseline";
+
+export type { Attack } from "./attack";
+
+export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS];
