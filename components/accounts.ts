@@ -5,11 +5,12 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { PASSWORD_MIN_PER_CLASS, PASSWORD_SPECIAL_CHARACTERS, TYPES } from "../policies/contract/constants";
 import {
-    PASSWORD_MIN_PER_CLASS,
-    PASSWORD_SPECIAL_CHARACTERS,
-    emergencyUserPrincipalName,
-} from "../policies/contract/constants";
+    DECLARED_IGNORE_CHANGES,
+    EMERGENCY_RESOURCE_OPTIONS,
+    emergencyUserInputs,
+} from "../policies/contract/declaration/identity";
 
 /** Settings the accounts are built from, already validated and defaulted by the component. */
 export interface AccountSettings {
@@ -30,11 +31,6 @@ export interface EmergencyAccount {
     readonly user: azuread.User;
 }
 
-/** The display name plainly marks the account, so nobody mistakes it for a person or deletes it as stale. */
-function emergencyDisplayName(accountNumber: number): string {
-    return `EMERGENCY ACCESS ${accountNumber} (break glass - do not use, every sign-in alerts)`;
-}
-
 export function declareEmergencyAccounts(
     name: string,
     settings: AccountSettings,
@@ -42,13 +38,9 @@ export function declareEmergencyAccounts(
 ): EmergencyAccount[] {
     return Array.from({ length: settings.accountCount }, (_, i) => {
         const accountNumber = i + 1;
-        const userPrincipalName = emergencyUserPrincipalName(
-            settings.accountPrefix,
-            accountNumber,
-            settings.tenantDomain,
-        );
-        // The bootstrap password: never rotated (the custody resource rotates), never exported. Not protected:
-        // it protects nothing once the custody resource has replaced it.
+        // Every input but the password comes from the contract's declaration, which the policy pack judges by.
+        const inputs = emergencyUserInputs(settings.accountPrefix, accountNumber, settings.tenantDomain, settings.usageLocation);
+        // The bootstrap password: never rotated (the custody resource rotates), never exported.
         const password = new random.RandomPassword(
             `${name}-password-${accountNumber}`,
             {
@@ -63,29 +55,21 @@ export function declareEmergencyAccounts(
                 minSpecial: PASSWORD_MIN_PER_CLASS,
                 overrideSpecial: PASSWORD_SPECIAL_CHARACTERS,
             },
-            { parent },
+            { parent, ...EMERGENCY_RESOURCE_OPTIONS },
         );
         const user = new azuread.User(
             `${name}-account-${accountNumber}`,
             {
-                userPrincipalName,
-                mailNickname: userPrincipalName.split("@")[0],
-                displayName: emergencyDisplayName(accountNumber),
+                ...inputs,
                 // Explicit secret: the password stays encrypted even where an engine or a mock does not
                 // apply additionalSecretOutputs.
                 password: pulumi.secret(password.result),
-                accountEnabled: true,
-                forcePasswordChange: false,
-                disablePasswordExpiration: true,
-                disableStrongPassword: false,
-                showInAddressList: false,
-                usageLocation: settings.usageLocation,
             },
             // Neither `pulumi destroy`, a deleted line nor a replacement may delete an emergency account. The
             // password is set once at creation; after that only the custody resource sets it, so a later change
             // of the bootstrap value must never reach the account.
-            { parent, protect: true, retainOnDelete: true, ignoreChanges: ["password"] },
+            { parent, ...EMERGENCY_RESOURCE_OPTIONS, ignoreChanges: [...DECLARED_IGNORE_CHANGES[TYPES.user]] },
         );
-        return { number: accountNumber, userPrincipalName, bootstrapPassword: password, user };
+        return { number: accountNumber, userPrincipalName: inputs.userPrincipalName, bootstrapPassword: password, user };
     });
 }

@@ -1,6 +1,8 @@
-// The protected group of the emergency accounts, used for Conditional Access exclusions by group.
+// The protected group of the emergency accounts, used for Conditional Access exclusions by group. Its inputs are
+// the contract's declaration (policies/contract/declaration/identity.ts), which the policy pack judges by.
 import * as azuread from "@pulumi/azuread";
 import type * as pulumi from "@pulumi/pulumi";
+import { EMERGENCY_RESOURCE_OPTIONS, emergencyGroupInputs } from "../policies/contract/declaration/identity";
 
 export function declareEmergencyGroup(
     name: string,
@@ -8,22 +10,6 @@ export function declareEmergencyGroup(
     users: readonly azuread.User[],
     parent: pulumi.Resource,
 ): azuread.Group {
-    return new azuread.Group(
-        `${name}-group`,
-        {
-            displayName,
-            description:
-                "Emergency access (break glass) accounts, managed by the entra-emergency-access Pulumi program. " +
-                "Excluded from every Conditional Access policy. Change only through the program.",
-            securityEnabled: true,
-            mailEnabled: false,
-            // Only Global and Privileged Role Administrators can change a role-assignable group's members,
-            // so a Groups or User Administrator cannot add themselves to the exclusion group.
-            assignableToRole: true,
-            visibility: "Private",
-            preventDuplicateNames: true,
-            members: users.map((user) => user.objectId),
-        },
-        { parent, protect: true, retainOnDelete: true },
-    );
+    const { members, ...settings } = emergencyGroupInputs(displayName, users.map((user) => user.objectId));
+    return new azuread.Group(`${name}-group`, { ...settings, members: [...members] }, { parent, ...EMERGENCY_RESOURCE_OPTIONS });
 }

@@ -2,7 +2,11 @@
 // custody resource has replaced the bootstrap password: no privileged account works with a password in the state.
 import * as azuread from "@pulumi/azuread";
 import type * as pulumi from "@pulumi/pulumi";
-import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from "../policies/contract/constants";
+import {
+    EMERGENCY_RESOURCE_OPTIONS,
+    GLOBAL_ADMINISTRATOR_ROLE_INPUTS,
+    globalAdministratorAssignmentInputs,
+} from "../policies/contract/declaration/identity";
 
 export interface GlobalAdministratorResources {
     /** The Global Administrator role, activated in the tenant (a no-op where it already is). */
@@ -26,8 +30,8 @@ export function declareGlobalAdministrator(
     }
     const role = new azuread.DirectoryRole(
         `${name}-global-administrator`,
-        { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID },
-        { parent, protect: true, retainOnDelete: true },
+        GLOBAL_ADMINISTRATOR_ROLE_INPUTS,
+        { parent, ...EMERGENCY_RESOURCE_OPTIONS },
     );
     // A direct assignment is active and never expires. A PIM eligibility request would need an
     // activation, which can fail in exactly the outage the accounts exist for.
@@ -35,14 +39,10 @@ export function declareGlobalAdministrator(
         (user, i) =>
             new azuread.DirectoryRoleAssignment(
                 `${name}-global-administrator-${i + 1}`,
-                {
-                    // The template id, a constant, rather than role.templateId: known during preview,
-                    // so the policy pack can check it before anything is created.
-                    roleId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
-                    principalObjectId: user.objectId,
-                    directoryScopeId: DIRECTORY_ROOT_SCOPE,
-                },
-                { parent, dependsOn: [role, custody[i]], protect: true, retainOnDelete: true },
+                // The role's template id, a constant, rather than role.templateId: known during preview, so the
+                // policy pack can check it before anything is created.
+                globalAdministratorAssignmentInputs(user.objectId),
+                { parent, dependsOn: [role, custody[i]], ...EMERGENCY_RESOURCE_OPTIONS },
             ),
     );
     return { role, assignments };

@@ -8,6 +8,7 @@ import { DEFAULTS, DYNAMIC_RESOURCE_MODULE } from "../policies/contract/constant
 import type { Custodian, CustodyMode } from "../policies/contract/custody";
 import { createCustodyProvider } from "./passwordCustodyProvider";
 import type { Envelope } from "./passwordSealing";
+import { EMERGENCY_RESOURCE_OPTIONS } from "../policies/contract/declaration/identity";
 
 /** The provider every PasswordCustody uses unless given another; one object, serialized once. */
 const defaultCustodyProvider = createCustodyProvider();
@@ -110,7 +111,7 @@ export function declarePasswordCustody(
                     threshold: settings.credential.threshold,
                     graphEndpoint: settings.graphEndpoint,
                 },
-                { parent, dependsOn: [account.user], protect: true },
+                { parent, dependsOn: [account.user], ...EMERGENCY_RESOURCE_OPTIONS },
             ),
     );
 }

@@ -11,6 +11,7 @@ import {
     signInQuery,
     type QueryWindow,
 } from "../policies/contract/queries";
+import { EMERGENCY_RESOURCE_OPTIONS } from "../policies/contract/declaration/identity";
 
 /** Where the rules live and how often they run. */
 export interface SentinelSettings {
@@ -73,7 +74,7 @@ export function declareSentinelRules(
 ): SentinelRules {
     const workspace = { resourceGroupName: settings.resourceGroupName, workspaceName: settings.workspaceName };
     // Rules are protected like the accounts: deleting one would silence the alarm without a trace.
-    const opts = { parent, protect: true };
+    const opts = { parent, ...EMERGENCY_RESOURCE_OPTIONS };
 
     const signInRule = new securityinsights.ScheduledAlertRule(
         `${name}${SIGN_IN_RULE_SUFFIX}`,

@@ -13,6 +13,7 @@ import {
     type SignInTable,
 } from "../policies/contract/queries";
 import type { SentinelSettings } from "./sentinelRules";
+import { EMERGENCY_RESOURCE_OPTIONS } from "../policies/contract/declaration/identity";
 
 /** Who is told. At least one receiver. */
 export interface AlertReceivers {
@@ -52,7 +53,7 @@ export function declareSignInAlert(
     accountIds: pulumi.Input<string[]>,
     parent: pulumi.Resource,
 ): SignInAlert {
-    const opts = { parent, protect: true };
+    const opts = { parent, ...EMERGENCY_RESOURCE_OPTIONS };
     const actionGroup = new monitor.ActionGroup(
         `${name}${ACTION_GROUP_SUFFIX}`,
         {

@@ -1,0 +1,138 @@
+// The canonical declaration of the identity side of emergency access: the accounts, their group, the Global
+// Administrator role and its assignments, and the options every emergency resource is declared with. The
+// component builds its resources from these functions and the pack judges by the same ones, so a change to
+// either side shows up as a difference the gate refuses. Pure data and functions; no Pulumi import.
+import {
+    DIRECTORY_ROOT_SCOPE,
+    GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+    TYPES,
+    emergencyUserPrincipalName,
+    isInitialDomain,
+} from "../constants";
+import type { InputDeclaration } from "./inputs";
+
+/** The display name plainly marks the account, so nobody mistakes it for a person or deletes it as stale. */
+export function emergencyDisplayName(accountNumber: number): string {
+    return `EMERGENCY ACCESS ${accountNumber} (break glass - do not use, every sign-in alerts)`;
+}
+
+/** The group's description, as the tenant's admins read it in the portal. */
+export const EMERGENCY_GROUP_DESCRIPTION =
+    "Emergency access (break glass) accounts, managed by the entra-emergency-access Pulumi program. " +
+    "Excluded from every Conditional Access policy. Change only through the program.";
+
+/** The settings of an emergency user that do not depend on which account it is. */
+export const EMERGENCY_USER_SETTINGS = {
+    accountEnabled: true,
+    // A forced change at first sign-in would leave the account unusable in an outage.
+    forcePasswordChange: false,
+    // An expired password locks the account out exactly when nobody has used it for months.
+    disablePasswordExpiration: true,
+    disableStrongPassword: false,
+    showInAddressList: false,
+} as const;
+
+/** The inputs of emergency account `accountNumber` (its password aside: see declaration/credentials). */
+export function emergencyUserInputs(prefix: string, accountNumber: number, tenantDomain: string, usageLocation?: string) {
+    const userPrincipalName = emergencyUserPrincipalName(prefix, accountNumber, tenantDomain);
+    return {
+        userPrincipalName,
+        mailNickname: userPrincipalName.split("@")[0],
+        displayName: emergencyDisplayName(accountNumber),
+        ...EMERGENCY_USER_SETTINGS,
+        usageLocation,
+    };
+}
+
+/** The inputs of the emergency group; `members` are the accounts' object ids. */
+export function emergencyGroupInputs<Id>(displayName: string, members: readonly Id[]) {
+    return {
+        displayName,
+        description: EMERGENCY_GROUP_DESCRIPTION,
+        securityEnabled: true,
+        mailEnabled: false,
+        // Only Global and Privileged Role Administrators can change a role-assignable group's members,
+        // so a Groups or User Administrator cannot add themselves to the exclusion group.
+        assignableToRole: true,
+        visibility: "Private",
+        preventDuplicateNames: true,
+        members: [...members],
+    } as const;
+}
+
+/** The Global Administrator directory role, activated by template id (the same in every tenant and cloud). */
+export const GLOBAL_ADMINISTRATOR_ROLE_INPUTS = { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID } as const;
+
+/** A permanent, active Global Administrator assignment at directory scope. */
+export function globalAdministratorAssignmentInputs<Id>(principalObjectId: Id) {
+    return { roleId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID, principalObjectId, directoryScopeId: DIRECTORY_ROOT_SCOPE } as const;
+}
+
+/**
+ * The options of every emergency resource: neither `pulumi destroy`, a deleted line nor a replacement may delete
+ * one. retainOnDelete is invisible to analyzers (the Analyzer protocol does not carry it), so the offline plan
+ * checks it from the recorded registrations.
+ */
+export const EMERGENCY_RESOURCE_OPTIONS = { protect: true, retainOnDelete: true } as const;
+
+/**
+ * The only ignoreChanges the declaration has: the user's bootstrap password, set once at creation and replaced by
+ * the custody resource, must never be written back. Any other ignored input would let drift stand unnoticed.
+ */
+export const DECLARED_IGNORE_CHANGES: Readonly<Record<string, readonly string[]>> = {
+    [TYPES.user]: ["password"],
+};
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function guidTest(value: unknown): string | undefined {
+    return typeof value === "string" && GUID.test(value) ? undefined : `is ${JSON.stringify(value)}; it must be an object id.`;
+}
+
+/**
+ * What the pack accepts for emergency account `accountNumber`, named `<prefix>-<n>@<initial domain>`. The tenant
+ * domain is read from the declared name (the stack config's), and must be an initial domain: emergency accounts
+ * are cloud-only.
+ */
+export function emergencyUserDeclaration(prefix: string, accountNumber: number, declaredUserPrincipalName: unknown): InputDeclaration {
+    const domain = typeof declaredUserPrincipalName === "string" ? (declaredUserPrincipalName.split("@")[1] ?? "") : "";
+    const expected = emergencyUserInputs(prefix, accountNumber, domain);
+    return {
+        userPrincipalName: isInitialDomain(domain)
+            ? { equals: expected.userPrincipalName }
+            : {
+                  test: (value) =>
+                      `is ${JSON.stringify(value)}; emergency accounts are cloud-only, named ${prefix}-${accountNumber}@<tenant>.onmicrosoft.com.`,
+              },
+        mailNickname: { equals: expected.mailNickname },
+        displayName: { equals: expected.displayName },
+        ...Object.fromEntries(Object.entries(EMERGENCY_USER_SETTINGS).map(([key, value]) => [key, { equals: value }])),
+        usageLocation: {
+            optional: true,
+            test: (value) => (typeof value === "string" && /^[A-Z]{2}$/.test(value) ? undefined : "must be an ISO 3166-1 alpha-2 country code."),
+        },
+        // Judged by the credential policies: its value must come from the account's bootstrap RandomPassword.
+        password: { optional: true, test: () => undefined },
+    };
+}
+
+/** What the pack accepts for the emergency group; its members are judged against the accounts by a stack policy. */
+export function emergencyGroupDeclaration(displayName: string): InputDeclaration {
+    const { members: _members, ...settings } = emergencyGroupInputs(displayName, []);
+    return {
+        ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, { equals: value }])),
+        members: {
+            test: (value) =>
+                Array.isArray(value) && value.every((id) => guidTest(id) === undefined) ? undefined : "must be a list of object ids.",
+        },
+    };
+}
+
+/** What the pack accepts for the Global Administrator role and each assignment of it. */
+export const GLOBAL_ADMINISTRATOR_ROLE_DECLARATION: InputDeclaration = { templateId: { equals: GLOBAL_ADMINISTRATOR_TEMPLATE_ID } };
+
+export const GLOBAL_ADMINISTRATOR_ASSIGNMENT_DECLARATION: InputDeclaration = {
+    roleId: { equals: GLOBAL_ADMINISTRATOR_TEMPLATE_ID },
+    principalObjectId: { test: guidTest },
+    directoryScopeId: { equals: DIRECTORY_ROOT_SCOPE },
+};
