@@ -5,7 +5,8 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PASSWORD_MIN_PER_CLASS, PASSWORD_SPECIAL_CHARACTERS, TYPES } from "../policies/contract/constants";
+import { TYPES } from "../policies/contract/constants";
+import { BOOTSTRAP_PASSWORD_INFIX, bootstrapPasswordInputs } from "../policies/contract/declaration/credentials";
 import {
     DECLARED_IGNORE_CHANGES,
     EMERGENCY_RESOURCE_OPTIONS,
@@ -41,20 +42,10 @@ export function declareEmergencyAccounts(
         // Every input but the password comes from the contract's declaration, which the policy pack judges by.
         const inputs = emergencyUserInputs(settings.accountPrefix, accountNumber, settings.tenantDomain, settings.usageLocation);
         // The bootstrap password: never rotated (the custody resource rotates), never exported.
+        // Its inputs are the contract's declaration, which the policy pack judges by.
         const password = new random.RandomPassword(
-            `${name}-password-${accountNumber}`,
-            {
-                length: settings.passwordLength,
-                upper: true,
-                lower: true,
-                numeric: true,
-                special: true,
-                minUpper: PASSWORD_MIN_PER_CLASS,
-                minLower: PASSWORD_MIN_PER_CLASS,
-                minNumeric: PASSWORD_MIN_PER_CLASS,
-                minSpecial: PASSWORD_MIN_PER_CLASS,
-                overrideSpecial: PASSWORD_SPECIAL_CHARACTERS,
-            },
+            `${name}${BOOTSTRAP_PASSWORD_INFIX}${accountNumber}`,
+            bootstrapPasswordInputs(settings.passwordLength),
             { parent, ...EMERGENCY_RESOURCE_OPTIONS },
         );
         const user = new azuread.User(

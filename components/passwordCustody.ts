@@ -5,10 +5,11 @@
 import type * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, DYNAMIC_RESOURCE_MODULE } from "../policies/contract/constants";
-import type { Custodian, CustodyMode } from "../policies/contract/custody";
+import type { Custodian, CustodyMode, PasswordCharacterClasses } from "../policies/contract/custody";
+import { PASSWORD_GENERATION_RULES, passwordCustodyInputs } from "../policies/contract/declaration/credentials";
+import { EMERGENCY_RESOURCE_OPTIONS } from "../policies/contract/declaration/identity";
 import { createCustodyProvider } from "./passwordCustodyProvider";
 import type { Envelope } from "./passwordSealing";
-import { EMERGENCY_RESOURCE_OPTIONS } from "../policies/contract/declaration/identity";
 
 /** The provider every PasswordCustody uses unless given another; one object, serialized once. */
 const defaultCustodyProvider = createCustodyProvider();
@@ -31,6 +32,10 @@ export interface PasswordCustodyArgs {
     readonly threshold?: pulumi.Input<number>;
     /** Optional. Graph origin. Defaults to DEFAULTS.graphEndpoint. */
     readonly graphEndpoint?: pulumi.Input<string>;
+    /** Optional. The characters of each class the password is drawn from. Defaults to the contract's (the only ones the pack accepts). */
+    readonly characterClasses?: pulumi.Input<PasswordCharacterClasses>;
+    /** Optional. The fewest characters of each class. Defaults to the contract's PASSWORD_MIN_PER_CLASS. */
+    readonly minimumPerClass?: pulumi.Input<number>;
 }
 
 /**
@@ -64,6 +69,8 @@ export class PasswordCustody extends pulumi.dynamic.Resource {
             custodians: args.custodians ?? [],
             threshold: args.threshold ?? 0,
             graphEndpoint: args.graphEndpoint ?? DEFAULTS.graphEndpoint,
+            characterClasses: args.characterClasses ?? { ...PASSWORD_GENERATION_RULES.characterClasses },
+            minimumPerClass: args.minimumPerClass ?? PASSWORD_GENERATION_RULES.minimumPerClass,
             // Listed so the outputs exist on the resource; the provider fills them in.
             passwordSetAt: undefined,
             envelopes: undefined,
@@ -101,16 +108,17 @@ export function declarePasswordCustody(
         (account) =>
             new PasswordCustody(
                 `${name}-password-custody-${account.number}`,
-                {
+                // Every input from the contract's declaration, which the policy pack judges by.
+                passwordCustodyInputs({
                     userObjectId: account.user.objectId,
                     userPrincipalName: account.userPrincipalName,
                     rotation: settings.passwordRotation,
                     passwordLength: settings.passwordLength,
                     mode: settings.credential.mode,
-                    custodians: settings.credential.custodians.map((c) => ({ name: c.name, recipient: c.recipient })),
+                    custodians: settings.credential.custodians,
                     threshold: settings.credential.threshold,
                     graphEndpoint: settings.graphEndpoint,
-                },
+                }),
                 { parent, dependsOn: [account.user], ...EMERGENCY_RESOURCE_OPTIONS },
             ),
     );

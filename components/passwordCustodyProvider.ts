@@ -16,7 +16,15 @@ import type { RetryOptions } from "../graph/retry";
 import { createGraphSession, type GraphSession } from "../graph/session";
 import { readUserFacts, setUserPassword, type UserRef } from "../graph/users";
 import { DEFAULTS, LIMITS, UNKNOWN_VALUE } from "../policies/contract/constants";
-import { custodyProblems, type Custodian, type CustodyMode } from "../policies/contract/custody";
+import {
+    PASSWORD_CHARACTER_CLASS_NAMES,
+    characterClassesProblems,
+    custodyProblems,
+    type Custodian,
+    type CustodyMode,
+    type PasswordCharacterClasses,
+} from "../policies/contract/custody";
+import { PASSWORD_GENERATION_RULES } from "../policies/contract/declaration/credentials";
 import { cryptoRandom, generatePassword, type RandomSource } from "./passwordGenerator";
 import { sealPassword, type Envelope } from "./passwordSealing";
 
@@ -38,6 +46,13 @@ export interface CustodyInputs {
     readonly threshold: number;
     /** Graph origin, e.g. `https://graph.microsoft.com`. */
     readonly graphEndpoint: string;
+    /**
+     * The characters of each class the password is drawn from, used exactly as given. An input, not a constant of the
+     * provider, so the policy pack sees it (analyzers never receive `__provider`) and refuses any set but the contract's.
+     */
+    readonly characterClasses: PasswordCharacterClasses;
+    /** The fewest characters of each class in a generated password. */
+    readonly minimumPerClass: number;
 }
 
 /** State of one custody resource: the inputs and non-secret facts. No password, nothing derived from it in passkey mode. */
@@ -71,7 +86,10 @@ function isUnknown(value: unknown): boolean {
     return value === UNKNOWN_VALUE || (Array.isArray(value) && value.some(isUnknown));
 }
 
-/** Missing optional inputs with their defaults: passkey mode, no custodians, global Graph. */
+/**
+ * Missing optional inputs with their defaults: passkey mode, no custodians, global Graph, the contract's generation
+ * rules (a state written before they were inputs).
+ */
 function withDefaults(news: Partial<CustodyInputs>): Partial<CustodyInputs> {
     const mode = news.mode ?? DEFAULTS.credentialMode;
     return {
@@ -80,6 +98,8 @@ function withDefaults(news: Partial<CustodyInputs>): Partial<CustodyInputs> {
         custodians: news.custodians ?? [],
         threshold: news.threshold ?? (mode === "passkey" ? 0 : undefined),
         graphEndpoint: news.graphEndpoint ?? DEFAULTS.graphEndpoint,
+        characterClasses: news.characterClasses ?? { ...PASSWORD_GENERATION_RULES.characterClasses },
+        minimumPerClass: news.minimumPerClass ?? PASSWORD_GENERATION_RULES.minimumPerClass,
     };
 }
 
@@ -100,6 +120,20 @@ export function checkCustodyInputs(olds: Partial<CustodyInputs>, news: Partial<C
     const length = news.passwordLength;
     if (!isUnknown(length) && !(Number.isInteger(length) && length! >= min && length! <= max)) {
         failures.push({ property: "passwordLength", reason: `passwordLength must be a whole number from ${min} to ${max}, got ${length}` });
+    }
+    // Malformed generation rules cannot be generated from; a narrowed set can, and is the pack's to refuse.
+    if (!isUnknown(news.characterClasses)) {
+        for (const problem of characterClassesProblems(news.characterClasses)) failures.push({ property: "characterClasses", reason: problem });
+    }
+    const perClass = news.minimumPerClass;
+    if (!isUnknown(perClass) && !isUnknown(length)) {
+        const most = Number.isInteger(length) ? Math.floor(length! / PASSWORD_CHARACTER_CLASS_NAMES.length) : 0;
+        if (!(Number.isInteger(perClass) && perClass! >= 0 && perClass! <= most)) {
+            failures.push({
+                property: "minimumPerClass",
+                reason: `minimumPerClass must be a whole number from 0 to ${most} (passwordLength shared among the classes), got ${perClass}`,
+            });
+        }
     }
     if (![news.mode, news.custodians, news.threshold].some(isUnknown)) {
         const settings = { mode: news.mode, custodians: news.custodians, threshold: news.mode === "passkey" ? undefined : news.threshold };
@@ -149,7 +183,10 @@ export function createCustodyProvider(options: CustodyProviderOptions = {}): Cus
     const renew = async (provider: CustodyProvider, inputs: CustodyInputs): Promise<CustodyOutputs> => {
         const graph = connect(provider, inputs.graphEndpoint);
         const user: UserRef = { id: inputs.userObjectId, userPrincipalName: inputs.userPrincipalName };
-        const password = generatePassword(inputs.passwordLength, random);
+        const password = generatePassword(inputs.passwordLength, random, {
+            characterClasses: inputs.characterClasses,
+            minimumPerClass: inputs.minimumPerClass,
+        });
         let envelopes: Envelope[] = [];
         try {
             if (inputs.mode === "sealed-password") {

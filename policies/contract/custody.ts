@@ -110,14 +110,53 @@ export type PasswordCharacterClass = keyof typeof PASSWORD_CHARACTER_CLASSES;
 /** Every character a generated password may contain: the classes joined, each character once. */
 export const PASSWORD_CHARACTER_SET = Object.values(PASSWORD_CHARACTER_CLASSES).join("");
 
-/** How many characters of each class `codes` (character codes) holds, and how many are outside the set. */
-export function passwordClassCounts(codes: ArrayLike<number>): Record<PasswordCharacterClass | "outside", number> {
+/** A password's character classes: the characters of each, as the custody resource declares them to its provider. */
+export type PasswordCharacterClasses = { readonly [C in PasswordCharacterClass]: string };
+
+/** The class names, in the order the classes are listed. */
+export const PASSWORD_CHARACTER_CLASS_NAMES = Object.keys(PASSWORD_CHARACTER_CLASSES) as PasswordCharacterClass[];
+
+/**
+ * Why a set of character classes cannot be generated from, one message per problem naming the class; empty when
+ * it can. It does not judge strength (a narrowed set is usable, and the provider generates from exactly it): the
+ * pack refuses any set other than PASSWORD_CHARACTER_CLASSES.
+ */
+export function characterClassesProblems(classes: unknown): string[] {
+    if (classes === null || typeof classes !== "object" || Array.isArray(classes)) {
+        return [`characterClasses must be an object with ${PASSWORD_CHARACTER_CLASS_NAMES.join(", ")}`];
+    }
+    const given = classes as Record<string, unknown>;
+    const problems = Object.keys(given)
+        .filter((name) => !(PASSWORD_CHARACTER_CLASS_NAMES as string[]).includes(name))
+        .map((name) => `characterClasses.${name} is not a character class (${PASSWORD_CHARACTER_CLASS_NAMES.join(", ")})`);
+    const seen = new Set<string>();
+    for (const name of PASSWORD_CHARACTER_CLASS_NAMES) {
+        const members = given[name];
+        if (typeof members !== "string" || !/^[\x21-\x7e]+$/.test(members)) {
+            problems.push(`characterClasses.${name} must be a non-empty string of printable ASCII characters without spaces`);
+            continue;
+        }
+        if ([...members].some((c) => seen.has(c)) || new Set(members).size !== members.length) {
+            problems.push(`characterClasses.${name} repeats a character (each character belongs to one class, once)`);
+        }
+        for (const c of members) seen.add(c);
+    }
+    return problems;
+}
+
+/**
+ * How many characters of each class `codes` (character codes) holds, and how many are outside every class.
+ * `classes` defaults to the contract's.
+ */
+export function passwordClassCounts(
+    codes: ArrayLike<number>,
+    classes: PasswordCharacterClasses = PASSWORD_CHARACTER_CLASSES,
+): Record<PasswordCharacterClass | "outside", number> {
     const counts = { upper: 0, lower: 0, digit: 0, special: 0, outside: 0 };
     // Compared as character codes: the password is never turned into a string here.
-    const classes = Object.keys(PASSWORD_CHARACTER_CLASSES) as PasswordCharacterClass[];
     for (let i = 0; i < codes.length; i++) {
-        const cls = classes.find((c) => {
-            const members = PASSWORD_CHARACTER_CLASSES[c];
+        const cls = PASSWORD_CHARACTER_CLASS_NAMES.find((c) => {
+            const members = classes[c];
             for (let j = 0; j < members.length; j++) if (members.charCodeAt(j) === codes[i]) return true;
             return false;
         });
@@ -126,8 +165,49 @@ export function passwordClassCounts(codes: ArrayLike<number>): Record<PasswordCh
     return counts;
 }
 
-/** `true` when `codes` uses only the set and holds at least `minimum` characters of every class. */
-export function meetsPasswordClassRules(codes: ArrayLike<number>, minimum = PASSWORD_MIN_PER_CLASS): boolean {
-    const counts = passwordClassCounts(codes);
-    return counts.outside === 0 && (Object.keys(PASSWORD_CHARACTER_CLASSES) as PasswordCharacterClass[]).every((c) => counts[c] >= minimum);
+/** `true` when `codes` uses only the classes' characters and holds at least `minimum` characters of every class. */
+export function meetsPasswordClassRules(
+    codes: ArrayLike<number>,
+    minimum = PASSWORD_MIN_PER_CLASS,
+    classes: PasswordCharacterClasses = PASSWORD_CHARACTER_CLASSES,
+): boolean {
+    const counts = passwordClassCounts(codes, classes);
+    return counts.outside === 0 && PASSWORD_CHARACTER_CLASS_NAMES.every((c) => counts[c] >= minimum);
+}
+
+/**
+ * Rotation labels people choose, and the shapes the pack accepts: a name, a quarter, a date, an incident number.
+ * A label must change only when someone means to rotate.
+ */
+export const ROTATION_LABEL_EXAMPLES = ["initial", "2026-Q4", "2026-11-26", "incident-42"] as const;
+
+/** Shapes of labels made from a clock, each with what it looks like. */
+const CLOCK_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
+    [/\d{1,2}:\d{2}/, "a time of day"],
+    [/\d{4}-?\d{2}-?\d{2}[T _.-]?\d{2}[-.:h]?\d{2}/i, "a date with a time"],
+    [/\d{9,}/, "epoch seconds or milliseconds"],
+    [/\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*,? +(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i, "a Date() string"],
+    [/\b\d{1,2} +(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* +\d{4}/i, "a Date() string"],
+];
+
+/**
+ * Why a passwordRotation label cannot be used, or undefined when it can. A label that looks generated from a
+ * clock (an ISO date-time, epoch seconds or milliseconds, a `Date()` string) changes on every `pulumi up`: every
+ * deployment would set a new password and the custodians' sealed envelopes would go stale. Accepted: labels
+ * changed on purpose, such as ROTATION_LABEL_EXAMPLES (a date without a time is fine). Used by the pack and
+ * meant for the config schema, so both refuse the same labels.
+ */
+export function rotationLabelProblem(label: unknown): string | undefined {
+    const { maxLength } = LIMITS.passwordRotation;
+    if (typeof label !== "string" || label.trim() === "") return "passwordRotation must be a non-empty label";
+    if (label.length > maxLength) return `passwordRotation must be at most ${maxLength} characters, got ${label.length}`;
+    const clock = CLOCK_SHAPES.find(([shape]) => shape.test(label));
+    if (clock) {
+        return (
+            `passwordRotation ${JSON.stringify(label)} looks generated from a clock (${clock[1]}): every pulumi up would set a ` +
+            `new password and the sealed envelopes would go stale. Use a label changed on purpose, such as ` +
+            `${ROTATION_LABEL_EXAMPLES.join(", ")}`
+        );
+    }
+    return undefined;
 }

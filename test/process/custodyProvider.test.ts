@@ -7,7 +7,8 @@ import { afterEach, describe, test } from "node:test";
 import { createCustodyProvider, type CustodyInputs, type CustodyOutputs } from "../../components/passwordCustodyProvider";
 import { cryptoRandom } from "../../components/passwordGenerator";
 import { combineShares, parseShare } from "../../components/passwordSealing";
-import { PASSWORD_CHARACTER_SET } from "../../policies/contract/custody";
+import { PASSWORD_MIN_PER_CLASS } from "../../policies/contract/constants";
+import { PASSWORD_CHARACTER_CLASSES, PASSWORD_CHARACTER_SET, passwordClassCounts } from "../../policies/contract/custody";
 import { assertNoFragments, openEnvelope, testCustodians } from "../helpers/custody";
 import { FAST_RETRY, fakeCredential } from "../helpers/exclusionScenarios";
 import { FakeGraph } from "../helpers/fakeGraph";
@@ -42,6 +43,8 @@ function passkeyInputs(fake: FakeGraph, rotation = "2026-Q4"): CustodyInputs {
         custodians: [],
         threshold: 0,
         graphEndpoint: fake.endpoint,
+        characterClasses: { ...PASSWORD_CHARACTER_CLASSES },
+        minimumPerClass: PASSWORD_MIN_PER_CLASS,
     };
 }
 
@@ -158,6 +161,24 @@ describe("PasswordCustody provider, passkey mode", () => {
     });
 });
 
+describe("PasswordCustody provider, generation rules", () => {
+    test("a narrowed character set given as input is used exactly: every password comes from that set only", async () => {
+        const fake = await startFake();
+        const custody = provider();
+        const classes = { ...PASSWORD_CHARACTER_CLASSES, special: "!" };
+        const created = await custody.create({ ...passkeyInputs(fake), characterClasses: classes, minimumPerClass: 3 });
+        await custody.update!(created.id, created.outs as CustodyOutputs, { ...passkeyInputs(fake, "2027-Q1"), characterClasses: classes, minimumPerClass: 3 });
+        assert.equal(fake.receivedPasswords.length, 2);
+        for (const password of fake.receivedPasswords) {
+            const counts = passwordClassCounts(new TextEncoder().encode(password), classes);
+            assert.equal(counts.outside, 0, "no character outside the given set");
+            assert.ok(counts.special >= 3 && counts.upper >= 3 && counts.lower >= 3 && counts.digit >= 3, JSON.stringify(counts));
+            assert.ok(![..."#$%&*+-=?"].some((c) => password.includes(c)), "no special character but the one given");
+        }
+        assert.deepEqual((created.outs as CustodyOutputs).characterClasses, classes, "the state records the rules it generated with");
+    });
+});
+
 describe("PasswordCustody provider, sealed-password mode", () => {
     test("2 of 3: the custodians' envelopes rebuild the password Graph received; rotation changes both", async () => {
         const fake = await startFake();
@@ -210,8 +231,23 @@ describe("PasswordCustody check and diff", () => {
         const { inputs, failures } = await custody.check!({}, { userObjectId: USER.id, userPrincipalName: USER.userPrincipalName, rotation: "r", passwordLength: 32 });
         assert.deepEqual(failures, []);
         assert.deepEqual([inputs.mode, inputs.custodians, inputs.threshold, inputs.graphEndpoint], ["passkey", [], 0, "https://graph.microsoft.com"]);
+        assert.deepEqual([inputs.characterClasses, inputs.minimumPerClass], [PASSWORD_CHARACTER_CLASSES, PASSWORD_MIN_PER_CLASS], "the contract's rules by default");
         const bad = await custody.check!({}, { ...inputs, passwordLength: 16, mode: "sealed-password", custodians: [], threshold: 1, graphEndpoint: "https://example.com" });
         assert.deepEqual(bad.failures!.map((f) => f.property), ["passwordLength", "custodians", "graphEndpoint"]);
+    });
+
+    test("check refuses generation rules nothing can be generated from, naming them, and accepts a narrowed set", async () => {
+        const custody = provider();
+        const base = { userObjectId: USER.id, userPrincipalName: USER.userPrincipalName, rotation: "r", passwordLength: 32 };
+        const malformed = await custody.check!({}, { ...base, characterClasses: { ...PASSWORD_CHARACTER_CLASSES, special: "" }, minimumPerClass: 9 });
+        assert.deepEqual(malformed.failures, [
+            { property: "characterClasses", reason: "characterClasses.special must be a non-empty string of printable ASCII characters without spaces" },
+            { property: "minimumPerClass", reason: "minimumPerClass must be a whole number from 0 to 8 (passwordLength shared among the classes), got 9" },
+        ]);
+        const repeated = await custody.check!({}, { ...base, characterClasses: { ...PASSWORD_CHARACTER_CLASSES, digit: "23A" } });
+        assert.deepEqual(repeated.failures!.map((f) => f.reason), ["characterClasses.digit repeats a character (each character belongs to one class, once)"]);
+        const narrowed = await custody.check!({}, { ...base, characterClasses: { ...PASSWORD_CHARACTER_CLASSES, special: "!" } });
+        assert.deepEqual(narrowed.failures, [], "a narrowed set is the pack's to refuse, not the provider's");
     });
 
     test("check refuses a change of custodians, mode, threshold or length without a new rotation label", async () => {
@@ -222,6 +258,9 @@ describe("PasswordCustody check and diff", () => {
         assert.deepEqual(changed.failures!.map((f) => f.property), ["rotation"]);
         assert.match(changed.failures![0].reason, /^custodians, threshold changed but passwordRotation is still "2026-Q4"/);
         assert.deepEqual((await custody.check!(olds, { ...olds, custodians: custodians.slice(0, 1), threshold: 1, rotation: "2027-Q1" })).failures, []);
+        // A state written before the generation rules were inputs takes them without a rotation: they apply at the next one.
+        const upgraded = await custody.check!(olds, { ...olds, characterClasses: { ...PASSWORD_CHARACTER_CLASSES }, minimumPerClass: PASSWORD_MIN_PER_CLASS });
+        assert.deepEqual(upgraded.failures, []);
     });
 
     test("a different user is a replacement; a renamed one only updates the state", async () => {

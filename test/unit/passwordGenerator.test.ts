@@ -80,6 +80,25 @@ describe("generatePassword", () => {
         assert.throws(() => generatePassword(32, (bytes) => bytes.fill(0)), /no password met the class rules in 1000 draws: the random source is broken/);
     });
 
+    test("generates from exactly the classes it is given: a set narrowed to one special character yields only that one", () => {
+        const classes = { ...PASSWORD_CHARACTER_CLASSES, special: "!" };
+        for (let i = 0; i < 200; i++) {
+            const password = generatePassword(24, cryptoRandom, { characterClasses: classes, minimumPerClass: PASSWORD_MIN_PER_CLASS });
+            const counts = passwordClassCounts(password, classes);
+            assert.equal(counts.outside, 0);
+            assert.ok(counts.special >= PASSWORD_MIN_PER_CLASS);
+            assert.ok(![...PASSWORD_CHARACTER_CLASSES.special.slice(1)].some((c) => password.includes(c.charCodeAt(0))));
+        }
+    });
+
+    test("refuses rules nothing can be generated from, naming the input", () => {
+        const rules = (characterClasses: any, minimumPerClass = PASSWORD_MIN_PER_CLASS) => ({ characterClasses, minimumPerClass });
+        assert.throws(() => generatePassword(32, cryptoRandom, rules({ ...PASSWORD_CHARACTER_CLASSES, digit: "" })), /characterClasses\.digit must be a non-empty string/);
+        assert.throws(() => generatePassword(32, cryptoRandom, rules({ ...PASSWORD_CHARACTER_CLASSES, lower: "abcA" })), /characterClasses\.lower repeats a character/);
+        assert.throws(() => generatePassword(32, cryptoRandom, rules(PASSWORD_CHARACTER_CLASSES, 9)), /minimumPerClass must be a whole number from 0 to 8 for 32 characters, got 9/);
+        assert.throws(() => generatePassword(32, cryptoRandom, rules(PASSWORD_CHARACTER_CLASSES, -1)), /minimumPerClass must be a whole number/);
+    });
+
     test("the default source is Web Crypto's CSPRNG", () => {
         const bytes = new Uint8Array(32);
         cryptoRandom(bytes);
