@@ -2,8 +2,6 @@
 // the Analyzer gRPC protocol (getAnalyzerInfo, configure, remediate and analyze per resource, then
 // analyzeStack once). Nothing here re-implements a policy.
 import type { ChildProcess } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type { Empty as EmptyType } from "google-protobuf/google/protobuf/empty_pb";
@@ -12,6 +10,12 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { TYPES } from "../policies/contract/constants";
 import { POLICY_PACK_DIR, startPolicyPack, type StartedPack } from "./packProcess";
+import {
+    policyConfigShapeProblems,
+    policyParameterProblems,
+    type EnforcementLevel,
+    type PolicyConfigFile,
+} from "./policyConfigSchema";
 import { UsageError } from "./project";
 import type { RecordedResource } from "./recordingMonitor";
 import type { PlanViolation } from "./render";
@@ -25,7 +29,8 @@ const { Empty }: { Empty: typeof EmptyType } = requireFromPulumi("google-protobu
 type Struct = StructType;
 type Empty = EmptyType;
 
-export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type { EnforcementLevel, PolicyConfigFile } from "./policyConfigSchema";
+export { readPolicyConfigFile } from "./policyConfigFile";
 
 const LEVELS: Record<number, EnforcementLevel> = {
     [analyzer.EnforcementLevel.ADVISORY]: "advisory",
@@ -54,8 +59,6 @@ export interface PackInfo {
     readonly policies: PolicyInfo[];
 }
 
-/** A policy config file as the Pulumi CLI reads it: `{ "all"?: level, "<policy>": level | { enforcementLevel?, ...params } }`. */
-export type PolicyConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
 /** A remediation: the policy changed the resource's inputs before analysis. */
 export interface PlanRemediation {
@@ -110,13 +113,15 @@ export class PolicyPackProcess {
 
     /**
      * Sends the policy config, as the CLI does: every policy gets its enforcement level and its parameters,
-     * schema defaults first, then the file's values. Unknown policies and parameters are usage errors.
+     * schema defaults first, then the file's values. Unknown policies, unknown levels, and parameters that are
+     * unknown or do not match the policy's schema are usage errors (./policyConfigSchema.ts).
      */
     async configure(file: PolicyConfigFile = {}, pack?: PackInfo): Promise<void> {
         const info = pack ?? (await this.info());
         const known = new Map(info.policies.map((p) => [p.name, p]));
+        const problems = policyConfigShapeProblems(file);
         for (const key of Object.keys(file)) {
-            if (key !== "all" && !known.has(key)) throw new UsageError(`policy config: unknown policy "${key}"`);
+            if (key !== "all" && !known.has(key)) problems.push(`unknown policy "${key}"`);
         }
         const allLevel = typeof file.all === "string" ? file.all : undefined;
         const req = new analyzer.ConfigureAnalyzerRequest();
@@ -125,15 +130,9 @@ export class PolicyPackProcess {
             const entry = file[policy.name];
             const { enforcementLevel, ...params } = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
             const level = enforcementLevel ?? allLevel ?? policy.enforcementLevel;
-            if (!(level in LEVEL_CODES)) {
-                throw new UsageError(`policy config: ${policy.name}: unknown enforcement level "${String(level)}"`);
-            }
+            problems.push(...policyParameterProblems(policy.name, params, policy.configSchema));
+            if (problems.length > 0) continue;
             const schemaProps = policy.configSchema?.properties ?? {};
-            for (const param of Object.keys(params)) {
-                if (!(param in schemaProps)) {
-                    throw new UsageError(`policy config: ${policy.name}: unknown parameter "${param}"`);
-                }
-            }
             const defaults = Object.fromEntries(
                 Object.entries(schemaProps)
                     .filter(([, s]) => s && s.default !== undefined)
@@ -141,10 +140,12 @@ export class PolicyPackProcess {
             );
             remediating ||= level === "remediate";
             const config = new analyzer.PolicyConfig();
-            config.setEnforcementlevel(LEVEL_CODES[level as EnforcementLevel]);
+            config.setEnforcementlevel(LEVEL_CODES[level]);
             config.setProperties(Struct.fromJavaScript({ ...defaults, ...params } as any));
             req.getPolicyconfigMap().set(policy.name, config);
         }
+        // Every problem at once, each naming the policy (and the parameter), one per line.
+        if (problems.length > 0) throw new UsageError(problems.map((p) => `policy config: ${p}`).join("\n"));
         await call(this.client.configure.bind(this.client), req);
         this.remediating = remediating;
     }
@@ -290,23 +291,6 @@ export async function evaluatePolicies(
     const violations = results.flatMap((r) => r.violations);
     violations.push(...(await pack.analyzeStack(results.map((r) => r.resource))));
     return { violations, remediations: results.flatMap((r) => r.remediations) };
-}
-
-/** Reads a policy config file (JSON, as `pulumi preview --policy-pack-config` takes). */
-export function readPolicyConfigFile(file: string): PolicyConfigFile {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new UsageError(`policy config file ${file} cannot be read`);
-    }
-    try {
-        const parsed = JSON.parse(text);
-        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
-        return parsed;
-    } catch (err) {
-        throw new UsageError(`policy config file ${path.basename(file)} is not a JSON object: ${(err as Error).message}`);
-    }
 }
 
 export { POLICY_PACK_DIR };

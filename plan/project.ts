@@ -102,7 +102,10 @@ export function readStackConfig(
     return config;
 }
 
-/** `key=value` pairs from the command line, as config values; a key without namespace is the project's. */
+/**
+ * `key=value` pairs from the command line, as config values; a key without namespace is the project's. A value
+ * that is not valid YAML (`accountCount=[2`) is a usage error naming the key, in one line.
+ */
 export function parseConfigOverrides(pairs: readonly string[], projectName = "entra-emergency-access"): Record<string, string> {
     const config: Record<string, string> = {};
     for (const pair of pairs) {
@@ -110,7 +113,43 @@ export function parseConfigOverrides(pairs: readonly string[], projectName = "en
         if (eq <= 0) throw new UsageError(`--config expects <key>=<value>, got "${pair}"`);
         const key = pair.slice(0, eq).trim();
         const fullKey = key.includes(":") ? key : `${projectName}:${key}`;
-        config[fullKey] = asConfigString(parseYaml(pair.slice(eq + 1)) ?? "");
+        const text = pair.slice(eq + 1);
+        let value: unknown;
+        try {
+            value = parseYaml(text);
+        } catch (err) {
+            // The YAML parser's message spans several lines (a pointer under the text); its first line says what is wrong.
+            const reason = (err as Error).message.split("\n")[0].trim().replace(/:$/, "");
+            throw new UsageError(`${fullKey}: the --config value ${JSON.stringify(text)} is not valid YAML: ${reason}`);
+        }
+        config[fullKey] = asConfigString(value ?? "");
     }
     return config;
+}
+
+/** Which stack config a program run gets: the project folder, the stack, its file and the command line's values. */
+export interface StackSelection {
+    /** Folder holding Pulumi.yaml, the stack files and index.ts. */
+    readonly projectDir: string;
+    /** Stack name: reads Pulumi.<stack>.yaml unless `configFile` is given; also the stack of every URN. */
+    readonly stack: string;
+    /**
+     * The stack config file to read instead of Pulumi.<stack>.yaml, like `pulumi preview --config-file`;
+     * relative to `projectDir`.
+     */
+    readonly configFile?: string;
+    /** Extra or replacement config values (`namespace:key` -> string), applied over the stack file; undefined unsets. */
+    readonly configOverrides?: Record<string, string | undefined>;
+}
+
+/** The project's name and the config map the engine would hand the program for `selection`. */
+export function resolveProgramConfig(selection: StackSelection): { project: string; config: Record<string, string> } {
+    const project = readProject(selection.projectDir);
+    const merged: Record<string, string | undefined> = {
+        ...readStackConfig(selection.projectDir, project, selection.stack, selection.configFile),
+        ...selection.configOverrides,
+    };
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(merged)) if (value !== undefined) config[key] = value;
+    return { project: project.name, config };
 }

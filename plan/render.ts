@@ -21,8 +21,15 @@ export interface PlanResource {
     readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
 }
 
+/** Which policy pack judged the plan, and with which policy config file (null: none, every policy at its defaults). */
+export interface PlanPack {
+    readonly dir: string;
+    readonly config: string | null;
+}
+
 export interface PlanResult {
     readonly stack: string;
+    readonly pack?: PlanPack;
     readonly resources: PlanResource[];
     /** Stack outputs, secrets shown as `[secret]`. */
     readonly outputs: Record<string, unknown>;
@@ -37,7 +44,7 @@ export interface PlanResult {
     };
 }
 
-export function buildPlanResult(run: ProgramRun, violations: PlanViolation[], notes: string[] = []): PlanResult {
+export function buildPlanResult(run: ProgramRun, violations: PlanViolation[], notes: string[] = [], pack?: PlanPack): PlanResult {
     const stackRecord = run.resources.find((r) => r.type === TYPES.stack);
     const resources = run.resources
         .filter((r) => r.type !== TYPES.stack)
@@ -55,6 +62,7 @@ export function buildPlanResult(run: ProgramRun, violations: PlanViolation[], no
     for (const r of resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
     return {
         stack: run.stack,
+        ...(pack ? { pack } : {}),
         resources,
         outputs: toDisplayValue(stackRecord?.outputs ?? {}) as Record<string, unknown>,
         violations,
@@ -146,6 +154,9 @@ export function renderTable(plan: PlanResult): string {
     out.push("", "Outputs:");
     for (const [k, v] of Object.entries(plan.outputs)) out.push(`  ${k}: ${JSON.stringify(v)}`);
     for (const note of plan.notes) out.push("", `Note: ${note}`);
+    if (plan.pack) {
+        out.push("", `Policy pack: ${plan.pack.dir}`, `Policy config: ${plan.pack.config ?? "none (every policy at its defaults)"}`);
+    }
     out.push("", "Policy violations:");
     if (plan.violations.length === 0) out.push("  none");
     for (const v of plan.violations) {

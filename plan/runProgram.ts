@@ -4,22 +4,21 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ProgramOptions } from "../program/options";
 import { EmergencyAccessMocks } from "./mocks";
-import { readProject, readStackConfig } from "./project";
+import { resolveProgramConfig, type StackSelection } from "./project";
 import { installRecordingMonitor, type RecordedResource } from "./recordingMonitor";
 
-export interface ProgramRunOptions {
-    /** Folder holding Pulumi.yaml, the stack files and index.ts. */
-    readonly projectDir: string;
-    /** Stack name: reads Pulumi.<stack>.yaml unless `configFile` is given; also the stack of every URN. */
-    readonly stack: string;
-    /**
-     * The stack config file to read instead of Pulumi.<stack>.yaml, like `pulumi preview --config-file`;
-     * relative to `projectDir`.
-     */
-    readonly configFile?: string;
-    /** Extra or replacement config values (`namespace:key` -> string), applied over the stack file; undefined unsets. */
-    readonly configOverrides?: Record<string, string | undefined>;
+export interface ProgramRunOptions extends StackSelection {
     /** Passed to the program's exported function; the Pulumi CLI passes none. */
+    readonly programOptions?: ProgramOptions;
+}
+
+/** A program run whose config is already resolved: what the plan's program process receives from the plan. */
+export interface ResolvedProgramRun {
+    readonly projectDir: string;
+    readonly project: string;
+    readonly stack: string;
+    /** `namespace:key` -> value, as the engine hands config to a program. */
+    readonly config: Record<string, string>;
     readonly programOptions?: ProgramOptions;
 }
 
@@ -48,17 +47,17 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
  * returned with whatever was registered before it.
  */
 export async function recordProgram(options: ProgramRunOptions): Promise<RecordedRun> {
-    const project = readProject(options.projectDir);
-    const config: Record<string, string | undefined> = {
-        ...readStackConfig(options.projectDir, project, options.stack, options.configFile),
-        ...options.configOverrides,
-    };
-    for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
-    pulumi.runtime.setAllConfig(config as Record<string, string>, []);
+    const { project, config } = resolveProgramConfig(options);
+    return recordResolvedProgram({ ...options, project, config });
+}
+
+/** recordProgram with the config already read: the program process's entry (./programProcess.ts) calls this. */
+export async function recordResolvedProgram(run: ResolvedProgramRun): Promise<RecordedRun> {
+    pulumi.runtime.setAllConfig({ ...run.config }, []);
     // As `pulumi up` runs it: the plan's verdicts are the ones an update would get.
-    const monitor = installRecordingMonitor(new EmergencyAccessMocks(), project.name, options.stack);
+    const monitor = installRecordingMonitor(new EmergencyAccessMocks(), run.project, run.stack);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const programModule = require(path.join(options.projectDir, "index.ts"));
+    const programModule = require(path.join(run.projectDir, "index.ts"));
     const program: (options?: ProgramOptions) => unknown =
         typeof programModule === "function" ? programModule : () => programModule;
     // The error is taken out of the stack's init, as the CLI's language host reports it, so it is
@@ -66,12 +65,12 @@ export async function recordProgram(options: ProgramRunOptions): Promise<Recorde
     let programError: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
         try {
-            return (await program(options.programOptions)) as pulumi.Inputs | undefined;
+            return (await program(run.programOptions)) as pulumi.Inputs | undefined;
         } catch (err) {
             programError = err;
             return undefined;
         }
     });
     await pulumi.runtime.disconnect();
-    return { project: project.name, stack: options.stack, resources: monitor.records, error: programError };
+    return { project: run.project, stack: run.stack, resources: monitor.records, error: programError };
 }
