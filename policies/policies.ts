@@ -3,12 +3,12 @@ import { actionGroupEnabled } from "./rules/actionGroupEnabled";
 import { conditionalAccessExclusions } from "./rules/conditionalAccessExclusions";
 import { conditionalAccessPolicyExclusion } from "./rules/conditionalAccessPolicyExclusion";
 import { emergencyAccessPresence } from "./rules/emergencyAccessPresence";
-import { emergencyAccountCloudOnly } from "./rules/emergencyAccountCloudOnly";
-import { emergencyAccountEnabled } from "./rules/emergencyAccountEnabled";
+import { emergencyAccountDeclaration } from "./rules/emergencyAccountDeclaration";
 import { emergencyAccountPasswordSettings } from "./rules/emergencyAccountPasswordSettings";
 import { emergencyGroupMembership } from "./rules/emergencyGroupMembership";
 import { emergencyPasswordStrength } from "./rules/emergencyPasswordStrength";
-import { emergencyResourceProtect } from "./rules/emergencyResourceProtect";
+import { emergencyGroupDeclaration } from "./rules/emergencyGroupDeclaration";
+import { emergencyResourceOptions } from "./rules/emergencyResourceOptions";
 import { globalAdministratorAssignment } from "./rules/globalAdministratorAssignment";
 import { monitoringCoverage } from "./rules/monitoringCoverage";
 import { passwordCustody } from "./rules/passwordCustody";
@@ -16,6 +16,7 @@ import { passwordSecrecy } from "./rules/passwordSecrecy";
 import { permanentGlobalAdministrator } from "./rules/permanentGlobalAdministrator";
 import { signInRuleAlerting } from "./rules/signInRuleAlerting";
 import { trustedCustody } from "./rules/trustedCustody";
+import { undeclaredResources } from "./rules/undeclaredResources";
 import type { EmergencyPolicy } from "./lib/metadata";
 
 export const POLICY_PACK_NAME = "entra-emergency-access";
@@ -24,12 +25,13 @@ export const POLICY_PACK_NAME = "entra-emergency-access";
 export const policies: EmergencyPolicy[] = [
     emergencyPasswordStrength,
     trustedCustody,
-    emergencyAccountEnabled,
-    emergencyAccountCloudOnly,
+    emergencyAccountDeclaration,
     emergencyAccountPasswordSettings,
-    emergencyResourceProtect,
+    emergencyResourceOptions,
+    undeclaredResources,
     globalAdministratorAssignment,
     permanentGlobalAdministrator,
+    emergencyGroupDeclaration,
     emergencyGroupMembership,
     conditionalAccessPolicyExclusion,
     conditionalAccessExclusions,

@@ -117,6 +117,7 @@ export const TYPES = {
     randomPassword: bridgedToken("random", "RandomPassword"),
     user: bridgedToken("azuread", "User"),
     group: bridgedToken("azuread", "Group"),
+    groupMember: bridgedToken("azuread", "GroupMember"),
     directoryRole: bridgedToken("azuread", "DirectoryRole"),
     directoryRoleAssignment: bridgedToken("azuread", "DirectoryRoleAssignment"),
     directoryRoleEligibilityScheduleRequest: bridgedToken("azuread", "DirectoryRoleEligibilityScheduleRequest"),

@@ -16,7 +16,8 @@ export const emergencyGroupMembership = definePolicy<StackValidationPolicy>({
     name: "emergency-group-require-every-account",
     description:
         "The emergency group is security-enabled, role-assignable (only Global and Privileged Role Administrators " +
-        "can change its members) and holds every emergency account, so excluding the group excludes them all.",
+        "can change its members) and holds every emergency account and nobody else, so excluding the group excludes them all " +
+        "and excludes no one else.",
     remediationSteps: "Keep the EmergencyAccess group as declared: securityEnabled, assignableToRole, every account a member.",
     configSchema: { properties: { ...RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
@@ -37,6 +38,10 @@ export const emergencyGroupMembership = definePolicy<StackValidationPolicy>({
         const members: string[] = Array.isArray(group.props.members) ? group.props.members : [];
         for (const account of accounts) {
             if (!includesId(members, account.objectId!)) reportViolation(`${account.userPrincipalName} is not a member of ${name}.`);
+        }
+        const accountIds = accounts.map((a) => a.objectId!);
+        for (const member of members.filter((id) => !includesId(accountIds, id))) {
+            reportViolation(`${member} is a member of ${name} but not an emergency account; the exclusions would cover it too.`);
         }
     },
 }, {

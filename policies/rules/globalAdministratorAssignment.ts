@@ -1,29 +1,31 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
+import { GLOBAL_ADMINISTRATOR_ASSIGNMENT_DECLARATION, GLOBAL_ADMINISTRATOR_ROLE_DECLARATION } from "../contract/declaration/identity";
+import { judgeInputs } from "../contract/declaration/inputs";
+import { containsUnknown, deferUntilKnown, isEmergencyChild, rawProps } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
-import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
-import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
+
+const DECLARATIONS = {
+    [TYPES.directoryRole]: GLOBAL_ADMINISTRATOR_ROLE_DECLARATION,
+    [TYPES.directoryRoleAssignment]: GLOBAL_ADMINISTRATOR_ASSIGNMENT_DECLARATION,
+} as const;
 
 export const globalAdministratorAssignment = definePolicy<ResourceValidationPolicy>({
     name: "emergency-role-require-global-administrator",
     description:
-        "Every role assignment of the EmergencyAccess component grants Global Administrator (template " +
-        `${GLOBAL_ADMINISTRATOR_TEMPLATE_ID}) at directory scope "/": a smaller role or scope may not be enough to recover.`,
-    remediationSteps: `Use roleId ${GLOBAL_ADMINISTRATOR_TEMPLATE_ID} and directoryScopeId "/".`,
+        "The EmergencyAccess component's directory role is Global Administrator (template " +
+        `${GLOBAL_ADMINISTRATOR_TEMPLATE_ID}) and every role assignment grants it at directory scope "/", with no input the ` +
+        "declaration does not know (an app scope, a scope object): a smaller role or scope may not be enough to recover.",
+    remediationSteps: `Use roleId ${GLOBAL_ADMINISTRATOR_TEMPLATE_ID} and directoryScopeId "/", as EmergencyAccess declares them.`,
     validateResource: (args, reportViolation) => {
-        if (args.type !== TYPES.directoryRoleAssignment || !isEmergencyChild(args.urn)) return;
-        const props = rawProps(args.props);
-        if (!isUnknown(props.roleId) && props.roleId !== GLOBAL_ADMINISTRATOR_TEMPLATE_ID) {
-            reportViolation(`${args.name} assigns role ${props.roleId}, not Global Administrator (${GLOBAL_ADMINISTRATOR_TEMPLATE_ID}).`);
-        }
-        if (props.appScopeId !== undefined || (!isUnknown(props.directoryScopeId) && props.directoryScopeId !== DIRECTORY_ROOT_SCOPE)) {
-            reportViolation(
-                `${args.name} is scoped to ${props.appScopeId ?? props.directoryScopeId ?? "nothing"}; emergency access needs the whole directory ("/").`,
-            );
-        }
+        if (!isEmergencyChild(args.urn) || !Object.hasOwn(DECLARATIONS, args.type)) return;
+        const declaration = DECLARATIONS[args.type as keyof typeof DECLARATIONS];
+        const verdict = judgeInputs(rawProps(args.props), declaration, containsUnknown);
+        for (const problem of verdict.problems) reportViolation(`${args.name}: ${problem}`);
+        if (verdict.unknown.length > 0) deferUntilKnown(`${args.name}'s ${verdict.unknown.join(", ")}`);
     },
 }, {
     severity: "critical",
-    rationale:
-        "A smaller role or a narrower scope may not be enough to recover a tenant that is locked out.",
+    rationale: "A smaller role or a narrower scope may not be enough to recover a tenant that is locked out.",
     frameworks: [{ framework: "microsoft" }, { framework: "zeroTrustAssessment", controls: ["21835"] }],
 });

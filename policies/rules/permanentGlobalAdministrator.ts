@@ -6,6 +6,7 @@ import {
     ACCOUNT_RECOGNITION_SCHEMA,
     deferUntilKnown,
     emergencyAccounts,
+    isEmergencyChild,
     isUnknown,
     rawProps,
     type AccountRecognition,
@@ -16,7 +17,7 @@ export const permanentGlobalAdministrator = definePolicy<StackValidationPolicy>(
     description:
         "Every emergency account holds a permanent, active Global Administrator assignment at directory scope \"/\", " +
         "and no PIM eligibility request stands in for it: activating an eligible role can fail in the very outage " +
-        "the accounts exist for.",
+        "the accounts exist for. The component grants Global Administrator to the emergency accounts and nobody else.",
     remediationSteps: "Keep one DirectoryRoleAssignment per account (EmergencyAccess declares them); remove eligibility requests.",
     configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
     validateStack: (args, reportViolation) => {
@@ -41,6 +42,18 @@ export const permanentGlobalAdministrator = definePolicy<StackValidationPolicy>(
                 reportViolation(
                     `${account.userPrincipalName} has a PIM eligibility request (${request.urn.split("::").pop()}); ` +
                         "emergency accounts hold the role permanently, never by activation.",
+                );
+            }
+        }
+        // Inside the component, Global Administrator goes to the emergency accounts only: an extra assignment to another
+        // principal is a standing admin nobody declared (outside it, emergency-access-disallow-undeclared-resources refuses it).
+        const knownIds = accounts.flatMap((a) => (a.objectId ? [a.objectId] : []));
+        for (const assignment of args.resources.filter((r) => r.type === TYPES.directoryRoleAssignment && isEmergencyChild(r.urn))) {
+            const principal = rawProps(assignment.props).principalObjectId;
+            if (typeof principal !== "string" || isUnknown(principal) || unknownIds) continue;
+            if (!knownIds.some((id) => sameId(id, principal))) {
+                reportViolation(
+                    `${assignment.urn.split("::").pop()} grants Global Administrator to ${principal}, which is not an emergency account.`,
                 );
             }
         }

@@ -30,6 +30,12 @@ export interface TestResource {
     ignoreChanges?: string[];
     /** URNs of the resources it depends on (dependsOn and inputs), as the engine hands them to stack policies; none when left out. */
     dependencies?: string[];
+    /** URNs each input depends on, by input name, as the engine hands them to stack policies; none when left out. */
+    propertyDependencies?: Record<string, string[]>;
+    /** Options.aliases; none when left out. */
+    aliases?: string[];
+    /** Options.deleteBeforeReplace; unset when left out. */
+    deleteBeforeReplace?: boolean;
 }
 
 let fixture: Promise<TestResource[]> | undefined;
@@ -45,6 +51,7 @@ function toTestResource(r: RecordedResource): TestResource {
         protect: r.options.protect === true,
         ignoreChanges: [...r.options.ignoreChanges],
         dependencies: [...r.options.dependencies],
+        propertyDependencies: structuredClone(r.options.propertyDependencies),
     };
 }
 
@@ -92,7 +99,8 @@ export function validateResource(
                     opts: {
                         protect: resource.protect,
                         ignoreChanges: [...(resource.ignoreChanges ?? [])],
-                        aliases: [],
+                        aliases: [...(resource.aliases ?? [])],
+                        deleteBeforeReplace: resource.deleteBeforeReplace,
                         additionalSecretOutputs: [],
                         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
                         parent: resource.parent,
@@ -154,10 +162,15 @@ export function validateStack(
             asType: () => undefined,
         }),
     );
-    policyResources.forEach((resource, i) => {
-        resource.dependencies = (resources[i].dependencies ?? [])
+    const resolve = (urns: readonly string[]) =>
+        urns
             .map((urn) => policyResources.find((candidate) => candidate.urn === urn))
             .filter((found): found is PolicyResource => found !== undefined);
+    policyResources.forEach((resource, i) => {
+        resource.dependencies = resolve(resources[i].dependencies ?? []);
+        resource.propertyDependencies = Object.fromEntries(
+            Object.entries(resources[i].propertyDependencies ?? {}).map(([key, urns]) => [key, resolve(urns)]),
+        );
     });
     return capture((report) =>
         policy.validateStack({

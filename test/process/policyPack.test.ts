@@ -57,11 +57,11 @@ describe("policy config over the protocol", () => {
     after(() => pack.configure({}, info));
 
     test("an enforcement level from config turns a mandatory violation advisory", async () => {
-        await pack.configure({ "emergency-account-require-enabled": "advisory" }, info);
+        await pack.configure({ "emergency-account-require-canonical-declaration": "advisory" }, info);
         const { violations } = await evaluatePolicies(pack, change(byName("account-1"), (p) => (p.accountEnabled = false))(copy()));
         assert.deepEqual(
             violations.map((v) => [v.policy, v.enforcementLevel]),
-            [["emergency-account-require-enabled", "advisory"]],
+            [["emergency-account-require-canonical-declaration", "advisory"]],
         );
     });
 

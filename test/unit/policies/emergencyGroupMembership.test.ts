@@ -38,6 +38,14 @@ describe(policy.name, () => {
         ]);
     });
 
+    test("refuses a member that is not an emergency account", async () => {
+        const stack = await fixtureStack();
+        updateProps(one(stack, byType(TYPES.group)), (p) => p.members.push("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"));
+        assert.deepEqual((await validateStack(policy, stack)).violations, [
+            "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 is a member of emergency-access-group but not an emergency account; the exclusions would cover it too.",
+        ]);
+    });
+
     test("leaves a removed group to the presence policy", async () => {
         const stack = (await fixtureStack()).filter((r) => r.type !== TYPES.group);
         assert.deepEqual(await validateStack(policy, stack), { violations: [] });

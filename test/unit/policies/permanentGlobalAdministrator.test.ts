@@ -49,6 +49,18 @@ describe(policy.name, () => {
         ]);
     });
 
+    test("refuses a component assignment of Global Administrator to another principal", async () => {
+        const stack = await fixtureStack();
+        const extra = structuredClone(one(stack, byName("global-administrator-2")));
+        extra.urn = extra.urn.replace("global-administrator-2", "global-administrator-3");
+        extra.name = "emergency-access-global-administrator-3";
+        setProp(extra, "principalObjectId", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        stack.push(extra);
+        assert.deepEqual((await validateStack(policy, stack)).violations, [
+            "emergency-access-global-administrator-3 grants Global Administrator to 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0, which is not an emergency account.",
+        ]);
+    });
+
     test("defers to pulumi up while the accounts' object ids are unknown", async () => {
         const stack = await fixtureStack();
         for (const user of stack.filter(byType(TYPES.user))) setProp(user, "objectId", UNKNOWN);
