@@ -1,5 +1,6 @@
 // Runs the workflows' shell scripts as GitHub runs them (`shell: bash`, -eo pipefail, GITHUB_OUTPUT and the step
-// summary as files) against fake `pulumi`, `gh` and `npm` that log their arguments and exit as told.
+// summary as files) against fake `pulumi`, `gh` and `npm` that log their arguments and exit as told, and a `node`
+// that fakes the plan harness (logging its arguments and its working directory) and runs anything else for real.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -41,13 +42,37 @@ if [ "$1 $2 $3" = "run -s reconcile" ]; then
     if [ -n "$FAKE_IDS_CONTENT" ]; then mkdir -p emergency-ids && printf '%s\\n' "$FAKE_IDS_CONTENT" > emergency-ids/prod.json; fi
     exit "\${FAKE_RECONCILE_EXIT:-0}"
 fi
-if [ "$*" = "run -s plan -- --json" ]; then
-    echo '{"stack": "prod", "resources": []}'
-else
-    echo "TYPE  NAME  SETTINGS"
-    echo "azuread:index/user:User  breakglass-account-1  enabled"
-fi
-exit "$FAKE_PLAN_EXIT"
+case "$*" in
+    # Installs and the pack's build script: nothing to do.
+    "ci "* | *" ci "* | *"run build"*) exit "\${FAKE_BUILD_EXIT:-0}" ;;
+esac
+# The plan of this checkout (npm run plan): the pull request's own gate.
+case "$*" in
+    *--json*) echo '{"stack": "prod", "resources": [], "gate": "pull request"}' ;;
+    *)
+        echo "TYPE  NAME  SETTINGS"
+        echo "azuread:index/user:User  breakglass-account-1  enabled (pull request's gate)"
+        ;;
+esac
+exit "\${FAKE_PR_PLAN_EXIT:-0}"
+`;
+
+const FAKE_NODE = `#!/usr/bin/env bash
+case "$*" in
+    *plan/cli.ts*)
+        # The plan harness: logged with the directory it runs in, answered as told.
+        { printf 'node'; printf '\\t%s' "$@"; printf '\\tcwd=%s\\n' "$PWD"; } >> "$FAKE_LOG"
+        case "$*" in
+            *--json*) echo '{"stack": "prod", "resources": [], "gate": "base"}' ;;
+            *)
+                echo "TYPE  NAME  SETTINGS"
+                echo "azuread:index/user:User  breakglass-account-1  enabled"
+                ;;
+        esac
+        exit "\${FAKE_PLAN_EXIT:-0}"
+        ;;
+esac
+exec "$REAL_NODE" "$@"
 `;
 
 export interface StepRun {
@@ -65,6 +90,9 @@ export const CONTEXT: Record<string, string> = {
     "github.repository": "contoso/entra-emergency-access",
     "github.event.pull_request.number": "42",
     "github.event.pull_request.head.sha": "0123456789abcdef",
+    "github.event.pull_request.base.sha": "aaaabbbbccccdddd",
+    "github.event.pull_request.base.sha || github.event.merge_group.base_sha": "aaaabbbbccccdddd",
+    "vars.PULUMI_ORG": "contoso",
     "secrets.PULUMI_ACCESS_TOKEN": "pul-fake",
 };
 
@@ -78,7 +106,7 @@ export function stepRunner(): {
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflows-test-"));
         fs.mkdirSync(path.join(dir, "bin"));
-        for (const [name, source] of [["pulumi", FAKE_PULUMI], ["gh", FAKE_GH], ["npm", FAKE_NPM]]) {
+        for (const [name, source] of [["pulumi", FAKE_PULUMI], ["gh", FAKE_GH], ["npm", FAKE_NPM], ["node", FAKE_NODE]]) {
             fs.writeFileSync(path.join(dir, "bin", name), source, { mode: 0o755 });
         }
     });
@@ -121,6 +149,9 @@ export function stepRunner(): {
                 GITHUB_REPOSITORY: "contoso/entra-emergency-access",
                 GITHUB_RUN_ID: "4242",
                 GITHUB_SHA: "fedcba9876543210",
+                // The job's directory is both the workspace (the checkout) and RUNNER_TEMP, as far as scripts can tell.
+                GITHUB_WORKSPACE: job,
+                REAL_NODE: process.execPath,
                 FAKE_LOG: file("log"),
                 FAKE_DIR: job,
                 ...fakes,

@@ -39,9 +39,12 @@ export interface Workflow {
     jobs: Record<string, Job>;
 }
 
-export const FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "reconcile.yml"] as const;
+export const FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "reconcile.yml", "policy-publish.yml"] as const;
 
-/** The workflows that run the Pulumi CLI; reconcile.yml runs none (it needs no state backend). */
+/**
+ * The workflows that run the Pulumi CLI against the prod stack's state backend; reconcile.yml runs no Pulumi, and
+ * policy-publish.yml talks to Pulumi Cloud's policy service only (a self-managed backend has no policy packs).
+ */
 export const PULUMI_FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
 export type FileName = (typeof FILES)[number];
 
@@ -113,4 +116,9 @@ export function cronMinutes(cron: string): number[] {
 export function reconcileScheduleMinutes(): number[] {
     const schedule = WORKFLOWS["reconcile.yml"].on.schedule as unknown as Array<{ cron: string }>;
     return cronMinutes(schedule[0].cron);
+}
+
+/** The steps of a job in order, by name: the order in which a runner runs them. */
+export function stepNames(file: FileName, jobId: string): string[] {
+    return WORKFLOWS[file].jobs[jobId].steps.map((step) => step.name ?? step.uses ?? "");
 }

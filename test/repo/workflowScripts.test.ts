@@ -1,44 +1,273 @@
 // The workflows' shell scripts run for real (as `shell: bash` runs them) against fake `pulumi`, `gh` and `npm`,
 // so their exit-code handling, the pull request comment and the drift issue are tested rather than read.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
+import { PROJECT_DIR } from "../helpers/fixtures";
 import { CONTEXT, stepRunner } from "../helpers/workflowRunner";
 import { flagValue, stepNamed } from "../helpers/workflows";
 
 const { newJob, runStep } = stepRunner();
 
-describe("offline plan summary", () => {
+describe("offline plan: the base branch's gate decides", () => {
     const step = stepNamed("pull-request.yml", "test-and-plan", "Offline plan");
-    const cases: Array<[number, RegExp]> = [
-        [0, /Declared cleanly/],
-        [1, /\*\*Mandatory policy violation\*\* \(exit 1\)/],
-        [2, /failed with exit code 2 \(2 is a config or usage error\)/],
+    const HEADLINES: Record<number, RegExp> = {
+        0: /Declared cleanly/,
+        1: /\*\*Mandatory policy violation\*\* \(exit 1\)/,
+        2: /failed with exit code 2 \(2 is a config or usage error\)/,
+    };
+    /** A job whose checkout has the base branch under base/, as the two checkout steps leave it. */
+    function jobWithBase(): string {
+        const job = newJob();
+        fs.mkdirSync(path.join(job, "base"));
+        return job;
+    }
+    const context = (gateChanged: boolean) => ({ ...CONTEXT, "steps.gate.outputs.changed": String(gateChanged) });
+    const trustedArgs = (job: string, json: boolean) => [
+        "node",
+        "--import",
+        "tsx",
+        "plan/cli.ts",
+        "--project-dir",
+        job,
+        "--policy-pack",
+        "policies",
+        "--policy-config",
+        "policies/policy-config.json",
+        ...(json ? ["--json"] : []),
+        `cwd=${path.join(job, "base")}`,
     ];
-    for (const [exit, headline] of cases) {
-        test(`plan exit ${exit}: the step exits ${exit}, and the summary still shows the table`, () => {
-            const run = runStep(newJob(), step, CONTEXT, { FAKE_PLAN_EXIT: String(exit) });
+
+    for (const exit of [0, 1, 2]) {
+        test(`gate unchanged, trusted plan exit ${exit}: the step exits ${exit}; the summary labels the base-branch gate`, () => {
+            const job = jobWithBase();
+            const run = runStep(job, step, context(false), { FAKE_PLAN_EXIT: String(exit) });
             assert.equal(run.status, exit, run.output);
+            const headline = new RegExp(`^### base-branch gate \\(trusted\\): .*${HEADLINES[exit].source}`, "m");
             assert.match(run.summary, headline);
+            assert.match(run.summary, /at aaaabbbbccccdddd\njudged this pull request's program; this verdict decides the check\./);
             assert.match(
                 run.summary,
                 /```text\nTYPE {2}NAME {2}SETTINGS\nazuread:index\/user:User {2}breakglass-account-1 {2}enabled\n```/,
             );
-            assert.match(run.summary, /```json\n\{"stack": "prod", "resources": \[\]\}\n/);
+            assert.match(run.summary, /```json\n\{"stack": "prod", "resources": \[\], "gate": "base"\}\n/);
+            assert.doesNotMatch(run.summary, /this pull request's gate/);
+            // The base branch's harness, pack and pack config, run from base/ against this checkout's program.
+            assert.deepEqual(run.calls, [trustedArgs(job, false), trustedArgs(job, true)]);
+        });
+    }
+
+    const BOTH: Array<{ base: number; pr: number }> = [
+        { base: 0, pr: 1 },
+        { base: 1, pr: 0 },
+        { base: 0, pr: 2 },
+    ];
+    for (const c of BOTH) {
+        test(`gate changed, base exit ${c.base}, the pull request's own gate exit ${c.pr}: only the base decides`, () => {
+            const job = jobWithBase();
+            const run = runStep(job, step, context(true), { FAKE_PLAN_EXIT: String(c.base), FAKE_PR_PLAN_EXIT: String(c.pr) });
+            assert.equal(run.status, c.base, run.output);
+            assert.match(run.summary, new RegExp(`^### base-branch gate \\(trusted\\): .*${HEADLINES[c.base].source}`, "m"));
+            assert.match(
+                run.summary,
+                new RegExp(`^### this pull request's gate \\(untrusted, informational\\): .*${HEADLINES[c.pr].source}`, "m"),
+            );
+            assert.ok(
+                run.summary.indexOf("base-branch gate (trusted)") < run.summary.indexOf("this pull request's gate"),
+                "the verdict comes first",
+            );
+            assert.match(run.summary, /they decide nothing until the change is merged through its own review/);
+            assert.match(run.summary, /enabled \(pull request's gate\)\n```/);
             assert.deepEqual(run.calls, [
-                ["npm", "run", "-s", "plan"],
-                ["npm", "run", "-s", "plan", "--", "--json"],
+                trustedArgs(job, false),
+                trustedArgs(job, true),
+                ["npm", "--prefix", "policies", "run", "build", "--if-present"],
+                ["npm", "run", "-s", "plan", "--", "--policy-config", "policies/policy-config.json"],
             ]);
+        });
+    }
+
+    test("gate changed and the pull request's pack does not build: reported, the base verdict still decides", () => {
+        const job = jobWithBase();
+        const run = runStep(job, step, context(true), { FAKE_PLAN_EXIT: "0", FAKE_BUILD_EXIT: "1" });
+        assert.equal(run.status, 0, run.output);
+        assert.match(run.summary, /^### this pull request's gate \(untrusted, informational\): :x: The pack does not build/m);
+        assert.ok(!run.calls.some((call) => call[0] === "npm" && call.includes("plan")), "no plan without a built pack");
+    });
+});
+
+describe("does this pull request change the gate", () => {
+    const steps = [
+        stepNamed("pull-request.yml", "test-and-plan", "Does this pull request change the gate"),
+        stepNamed("pull-request.yml", "preview", "Does this pull request change the gate"),
+    ];
+
+    test("the same step in the plan job and the preview job", () => {
+        assert.equal(steps[0].run, steps[1].run);
+        assert.equal(steps[0].id, "gate");
+        assert.equal(steps[1].id, "gate");
+    });
+
+    /** A checkout (the job directory) with the base branch under base/, both holding the same gate. */
+    function checkouts(): string {
+        const job = newJob();
+        for (const root of [job, path.join(job, "base")]) {
+            for (const [file, text] of [
+                ["policies/index.ts", "pack\n"],
+                ["policies/policy-config.json", "{}\n"],
+                ["plan/cli.ts", "harness\n"],
+                ["package.json", "{}\n"],
+                ["package-lock.json", "{}\n"],
+                ["components/user.ts", "program\n"],
+            ]) {
+                fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+                fs.writeFileSync(path.join(root, file), text);
+            }
+        }
+        return job;
+    }
+    const changed = (job: string) => {
+        const run = runStep(job, steps[0], CONTEXT);
+        assert.equal(run.status, 0, run.output);
+        return run.outputs.changed;
+    };
+
+    test("the same gate, a changed program: unchanged", () => {
+        const job = checkouts();
+        fs.writeFileSync(path.join(job, "components/user.ts"), "weaker program\n");
+        assert.equal(changed(job), "false");
+    });
+
+    test("installed packages and a built bundle are not the gate's source: unchanged", () => {
+        const job = checkouts();
+        fs.mkdirSync(path.join(job, "base/policies/node_modules/x"), { recursive: true });
+        fs.mkdirSync(path.join(job, "policies/dist"), { recursive: true });
+        fs.writeFileSync(path.join(job, "policies/dist/index.js"), "bundle\n");
+        assert.equal(changed(job), "false");
+    });
+
+    const CHANGES: Array<[string, (job: string) => void]> = [
+        ["the pack's code", (job) => fs.writeFileSync(path.join(job, "policies/index.ts"), "weaker pack\n")],
+        ["the trusted pack config", (job) => fs.writeFileSync(path.join(job, "policies/policy-config.json"), '{"x": 1}\n')],
+        ["a new file in the pack", (job) => fs.writeFileSync(path.join(job, "policies/extra.ts"), "x\n")],
+        ["a file removed from the pack", (job) => fs.rmSync(path.join(job, "policies/policy-config.json"))],
+        ["the harness", (job) => fs.writeFileSync(path.join(job, "plan/cli.ts"), "process.exitCode = 0\n")],
+        ["package.json", (job) => fs.writeFileSync(path.join(job, "package.json"), '{"x": 1}\n')],
+        ["package-lock.json", (job) => fs.writeFileSync(path.join(job, "package-lock.json"), '{"x": 1}\n')],
+    ];
+    for (const [what, change] of CHANGES) {
+        test(`${what} changed: changed`, () => {
+            const job = checkouts();
+            change(job);
+            assert.equal(changed(job), "true");
         });
     }
 });
 
+describe("the plan job runs the tests after the verdict, without the base checkout", () => {
+    const step = stepNamed("pull-request.yml", "test-and-plan", "Test");
+
+    test("base/ is removed (it is not this project), then npm test runs; a failing test fails the step", () => {
+        for (const exit of [0, 1]) {
+            const job = newJob();
+            fs.mkdirSync(path.join(job, "base", "plan"), { recursive: true });
+            const run = runStep(job, step, CONTEXT, { FAKE_PR_PLAN_EXIT: String(exit) });
+            assert.equal(run.status, exit, run.output);
+            assert.equal(fs.existsSync(path.join(job, "base")), false);
+            assert.deepEqual(run.calls, [["npm", "test"]]);
+        }
+    });
+});
+
+describe("separation of duties, run for real against a git repository", () => {
+    const step = stepNamed("pull-request.yml", "separation-of-duties", "Separation of duties");
+    const git = (cwd: string, ...args: string[]) => {
+        const run = spawnSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], {
+            cwd,
+            encoding: "utf8",
+            env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
+        });
+        assert.equal(run.status, 0, run.stderr);
+        return run.stdout.trim();
+    };
+    const write = (root: string, file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), text);
+    };
+
+    /**
+     * The job directory as the two checkouts leave it: the pull request's history (a base commit, then one commit
+     * with `files`), and base/ standing for the base branch's checkout with its dependencies installed. `withClassifier`
+     * false: a base branch from before the check existed.
+     */
+    function pullRequest(files: string[], withClassifier = true): { job: string; context: Record<string, string> } {
+        const job = newJob();
+        git(job, "init", "-q");
+        write(job, "policies/index.ts", "pack\n");
+        write(job, "components/user.ts", "program\n");
+        write(job, "ci/separationOfDuties.ts", fs.readFileSync(path.join(PROJECT_DIR, "ci", "separationOfDuties.ts"), "utf8"));
+        git(job, "add", "policies", "components", "ci");
+        git(job, "commit", "-q", "-m", "base");
+        const base = git(job, "rev-parse", "HEAD");
+        for (const file of files) write(job, file, "changed\n");
+        git(job, "add", ...files);
+        git(job, "commit", "-q", "-m", "pull request");
+        const head = git(job, "rev-parse", "HEAD");
+        if (withClassifier) {
+            fs.symlinkSync(PROJECT_DIR, path.join(job, "base"));
+        } else {
+            fs.mkdirSync(path.join(job, "base"));
+            fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(job, "base", "node_modules"));
+        }
+        return {
+            job,
+            context: { ...CONTEXT, "github.event.pull_request.base.sha": base, "github.event.pull_request.head.sha": head },
+        };
+    }
+
+    test("the gate and the gated changed together: the step fails and the summary lists both sides", () => {
+        const { job, context } = pullRequest(["policies/index.ts", "Pulumi.prod.yaml", "README.md"]);
+        const run = runStep(job, step, context);
+        assert.equal(run.status, 1, run.output);
+        assert.match(run.summary, /^## Separation of duties: exit 1$/m);
+        assert.match(run.summary, /changes both the gate and what the gate judges/);
+        assert.match(run.summary, /\n {2}policies\/index\.ts\n/);
+        assert.match(run.summary, /\n {2}Pulumi\.prod\.yaml\n/);
+        assert.match(run.output, /::error::this pull request changes both the gate and what it gates/);
+        assert.doesNotMatch(run.output, /::warning::/);
+    });
+
+    test("one side only: the step passes", () => {
+        for (const files of [["components/user.ts", "docs/x.md"], [".github/workflows/x.yml"]]) {
+            const { job, context } = pullRequest(files);
+            const run = runStep(job, step, context);
+            assert.equal(run.status, 0, run.output);
+            assert.match(run.summary, /^## Separation of duties: exit 0$/m);
+            assert.doesNotMatch(run.output, /::error::/);
+        }
+    });
+
+    test("a base branch without the classifier yet: the pull request's copy runs, with a warning", () => {
+        const { job, context } = pullRequest(["ci/other.ts", "index.ts"], false);
+        const run = runStep(job, step, context);
+        assert.equal(run.status, 1, run.output);
+        assert.match(run.output, /::warning::the base branch has no ci\/separationOfDuties\.ts yet/);
+    });
+});
+
 describe("pull request preview comment", () => {
     const preview = stepNamed("pull-request.yml", "preview", "pulumi preview");
+    const prGate = stepNamed("pull-request.yml", "preview", "pulumi preview with this pull request's gate");
     const comment = stepNamed("pull-request.yml", "preview", "Comment on the pull request");
     const NEW = ["POST", "repos/contoso/entra-emergency-access/issues/42/comments"];
     const EDIT = ["PATCH", "repos/contoso/entra-emergency-access/issues/comments/991"];
+    const commentContext = (status: string, prGateStatus = "") => ({
+        ...CONTEXT,
+        "steps.preview.outputs.status": status,
+        "steps.pr-gate-preview.outputs.status": prGateStatus,
+    });
     const cases: Array<{ exit: number; existing: string; call: string[]; headline: RegExp }> = [
         { exit: 0, existing: "", call: NEW, headline: /passed the policy pack/ },
         { exit: 5, existing: "", call: NEW, headline: /\*\*mandatory policy violation\*\* \(exit 5\)/ },
@@ -48,16 +277,17 @@ describe("pull request preview comment", () => {
     ];
     for (const c of cases) {
         const verb = c.existing ? "edits the one comment" : "posts the first comment";
-        test(`preview exit ${c.exit} ${verb}, with the output and the verdict`, () => {
+        test(`preview exit ${c.exit} ${verb}, with the output and the base-branch gate's verdict`, () => {
             const job = newJob();
             const ran = runStep(job, preview, CONTEXT, { FAKE_PULUMI_EXIT: String(c.exit) });
             assert.equal(ran.status, 0, "the preview step records the exit code instead of failing");
             assert.deepEqual(ran.outputs, { status: String(c.exit) });
             assert.match(ran.output, /breakglass-account-1 update/, "the output is in the log too");
+            const argv = ran.calls[0].slice(1);
+            assert.equal(flagValue(argv, "--policy-pack"), "base/policies");
+            assert.equal(flagValue(argv, "--policy-pack-config"), "base/policies/policy-config.json");
 
-            const posted = runStep(job, comment, { ...CONTEXT, "steps.preview.outputs.status": String(c.exit) }, {
-                FAKE_COMMENT_ID: c.existing,
-            });
+            const posted = runStep(job, comment, commentContext(String(c.exit)), { FAKE_COMMENT_ID: c.existing });
             assert.equal(posted.status, 0, posted.output);
             const writes = posted.calls.filter((call) => call.includes("--method"));
             assert.deepEqual(
@@ -66,17 +296,58 @@ describe("pull request preview comment", () => {
                 "exactly one write: a new comment, or an edit of the marked one",
             );
             assert.ok(posted.body.startsWith("<!-- entra-emergency-access: pulumi preview prod -->\n"));
-            assert.match(posted.body, c.headline);
+            assert.match(posted.body, new RegExp(`^### base-branch gate \\(trusted\\): .*${c.headline.source}`, "m"));
             assert.match(posted.body, /Commit 0123456789abcdef/);
+            assert.match(posted.body, /of the base branch at aaaabbbbccccdddd, which decide this check/);
             assert.match(posted.body, /```diff\nPreviewing update \(prod\):\n.*breakglass-account-1 update/);
             assert.match(posted.body, new RegExp(`fake output for exit ${c.exit}\\n\`\`\`\\n</details>`));
+            assert.doesNotMatch(posted.body, /this pull request's gate/, "no second result when the gate is unchanged");
         });
     }
+
+    for (const [base, pr] of [[0, 5], [5, 0]]) {
+        test(`gate changed, base preview exit ${base}, this pull request's gate exit ${pr}: both labelled, the base decides`, () => {
+            const job = newJob();
+            const ran = runStep(job, preview, CONTEXT, { FAKE_PULUMI_EXIT: String(base) });
+            const informational = runStep(job, prGate, CONTEXT, { FAKE_PULUMI_EXIT: String(pr) });
+            assert.equal(informational.status, 0, "the informational step never fails the job");
+            assert.deepEqual(informational.outputs, { status: String(pr) });
+            assert.deepEqual(informational.calls[0], ["npm", "--prefix", "policies", "run", "build", "--if-present"]);
+            const argv = informational.calls[1].slice(1);
+            assert.equal(argv[0], "preview");
+            assert.equal(flagValue(argv, "--policy-pack"), "policies");
+            assert.equal(flagValue(argv, "--policy-pack-config"), "policies/policy-config.json");
+
+            const posted = runStep(job, comment, commentContext(ran.outputs.status, informational.outputs.status));
+            assert.equal(posted.status, 0, posted.output);
+            const headline = (exit: number) => (exit === 0 ? "passed the policy pack" : "\\*\\*mandatory policy violation\\*\\* \\(exit 5\\)");
+            assert.match(posted.body, new RegExp(`^### base-branch gate \\(trusted\\): .*${headline(base)}`, "m"));
+            assert.match(posted.body, new RegExp(`^### this pull request's gate \\(untrusted, informational\\): .*${headline(pr)}`, "m"));
+            assert.ok(posted.body.indexOf("(trusted)") < posted.body.indexOf("(untrusted, informational)"), "the verdict first");
+            assert.match(posted.body, /It decides nothing\./);
+            assert.match(posted.body, new RegExp(`fake output for exit ${pr}\\n\`\`\`\\n</details>\\n$`));
+            assert.ok(posted.body.length < 65_536);
+        });
+    }
+
+    test("the pull request's pack does not build: no preview with it, and its status says so", () => {
+        const ran = runStep(newJob(), prGate, CONTEXT, { FAKE_PULUMI_EXIT: "0", FAKE_BUILD_EXIT: "1" });
+        assert.equal(ran.status, 0, ran.output);
+        assert.deepEqual(ran.outputs, { status: "1" });
+        assert.deepEqual(ran.calls.map((call) => call[0]), ["npm"]);
+    });
+
+    test("the informational preview runs only when the gate changed, and the job fails on the base verdict alone", () => {
+        assert.equal(prGate.if, "always() && steps.gate.outputs.changed == 'true' && steps.preview.outputs.status != ''");
+        const fail = stepNamed("pull-request.yml", "preview", "Fail on a failed preview");
+        assert.equal(fail.if, "steps.preview.outputs.status != '0'");
+        assert.doesNotMatch(JSON.stringify(fail), /pr-gate/);
+    });
 
     test("the search for the existing comment looks for the marker on this pull request", () => {
         const job = newJob();
         fs.writeFileSync(path.join(job, "preview.txt"), "Previewing update (prod):\n");
-        const listing = runStep(job, comment, { ...CONTEXT, "steps.preview.outputs.status": "0" }).calls[0];
+        const listing = runStep(job, comment, commentContext("0")).calls[0];
         assert.deepEqual(listing.slice(0, 4), ["gh", "api", "--paginate", "repos/contoso/entra-emergency-access/issues/42/comments"]);
         assert.ok(listing.includes('.[] | select(.body | startswith("<!-- entra-emergency-access: pulumi preview prod -->")) | .id'));
     });
@@ -84,22 +355,59 @@ describe("pull request preview comment", () => {
     test("a huge preview is cut from the front, keeping the policy results at the end", () => {
         const job = newJob();
         fs.writeFileSync(path.join(job, "preview.txt"), `${"x".repeat(100_000)}\nPolicies:\n    mandatory: end\n`);
-        const posted = runStep(job, comment, { ...CONTEXT, "steps.preview.outputs.status": "5" });
+        const posted = runStep(job, comment, commentContext("5"));
         assert.ok(posted.body.length < 65_536, `${posted.body.length} characters`);
         assert.match(posted.body, /Policies:\n {4}mandatory: end\n```/);
+    });
+
+    test("two huge previews still fit in one comment, each keeping its end", () => {
+        const job = newJob();
+        fs.writeFileSync(path.join(job, "preview.txt"), `${"x".repeat(100_000)}\nPolicies:\n    base: end\n`);
+        fs.writeFileSync(path.join(job, "preview-pr-gate.txt"), `${"y".repeat(100_000)}\nPolicies:\n    pr: end\n`);
+        const posted = runStep(job, comment, commentContext("5", "0"));
+        assert.ok(posted.body.length < 65_536, `${posted.body.length} characters`);
+        assert.match(posted.body, /Policies:\n {4}base: end\n```/);
+        assert.match(posted.body, /Policies:\n {4}pr: end\n```/);
     });
 });
 
 describe("deploy", () => {
+    const preview = stepNamed("deploy.yml", "deploy", "pulumi preview (the policy verdict before any change)");
     const up = stepNamed("deploy.yml", "deploy", "pulumi up");
+    const summary = stepNamed("deploy.yml", "deploy", "Summary");
     for (const exit of [0, 5, 255]) {
+        test(`the preview before up, exit ${exit}: the step ${exit === 0 ? "succeeds" : "fails, so up never starts"}`, () => {
+            const ran = runStep(newJob(), preview, CONTEXT, { FAKE_PULUMI_EXIT: String(exit) });
+            assert.equal(ran.status, exit, ran.output);
+            assert.equal(ran.calls.length, 1);
+            const argv = ran.calls[0].slice(1);
+            assert.deepEqual(argv.slice(0, 3), ["preview", "--stack", "prod"]);
+            assert.equal(flagValue(argv, "--policy-pack"), "policies");
+            assert.equal(flagValue(argv, "--policy-pack-config"), "policies/policy-config.json");
+        });
         test(`pulumi up exit ${exit}: the step ${exit === 0 ? "succeeds" : "fails"} (tee must not hide it)`, () => {
             const ran = runStep(newJob(), up, CONTEXT, { FAKE_PULUMI_EXIT: String(exit) });
             assert.equal(ran.status, exit, ran.output);
             assert.equal(ran.calls.length, 1);
             assert.deepEqual(ran.calls[0].slice(0, 4), ["pulumi", "up", "--stack", "prod"]);
+            assert.equal(flagValue(ran.calls[0], "--policy-pack-config"), "policies/policy-config.json");
         });
     }
+
+    test("the summary shows the preview when it stopped the deployment, else the update", () => {
+        const job = newJob();
+        fs.writeFileSync(path.join(job, "preview.txt"), "Policies:\n    mandatory: the preview's verdict\n");
+        fs.writeFileSync(path.join(job, "up.txt"), "Resources:\n    the update\n");
+        const stopped = runStep(job, summary, { ...CONTEXT, "steps.preview.outcome": "failure", "steps.up.outcome": "skipped" });
+        assert.equal(stopped.status, 0, stopped.output);
+        assert.match(stopped.summary, /^## `pulumi preview` on `prod`: failure, so `pulumi up` did not run$/m);
+        assert.match(stopped.summary, /the preview's verdict/);
+        assert.doesNotMatch(stopped.summary, /the update/);
+        const applied = runStep(job, summary, { ...CONTEXT, "steps.preview.outcome": "success", "steps.up.outcome": "success" });
+        assert.match(applied.summary, /^## `pulumi up` on `prod`: success$/m);
+        assert.match(applied.summary, /the update/);
+        assert.equal(summary.if, "always() && steps.preview.outcome != 'skipped'");
+    });
 });
 
 describe("drift", () => {
@@ -188,6 +496,7 @@ describe("drift", () => {
             const argv = looked.calls[0].slice(1);
             for (const flag of ["--refresh", "--expect-no-changes", "--diff"]) assert.ok(argv.includes(flag), flag);
             assert.equal(flagValue(argv, "--policy-pack"), "policies");
+            assert.equal(flagValue(argv, "--policy-pack-config"), "policies/policy-config.json");
 
             const reported = runStep(job, report, { ...CONTEXT, "steps.preview.outputs.status": String(c.exit) }, {
                 FAKE_OPEN_ISSUES: c.open,
@@ -333,5 +642,34 @@ describe("reconcile", () => {
         assert.equal(reported.status, 1);
         assert.match(reported.output, /::error::reconcile exited without a status/);
         assert.equal(writes.length, 2);
+    });
+});
+
+describe("policy publish", () => {
+    const publish = stepNamed("policy-publish.yml", "publish", "pulumi policy publish");
+
+    test("publishes the pack from policies/ to the organization of the PULUMI_ORG variable, with a summary", () => {
+        const job = newJob();
+        fs.mkdirSync(path.join(job, "policies"));
+        const ran = runStep(job, publish, CONTEXT, { FAKE_PULUMI_EXIT: "0" });
+        assert.equal(ran.status, 0, ran.output);
+        assert.deepEqual(ran.calls, [["pulumi", "policy", "publish", "contoso", "--non-interactive"]]);
+        assert.match(ran.summary, /^## Policy pack published to `contoso`$/m);
+        assert.match(ran.summary, /Commit fedcba9876543210/);
+    });
+
+    test("a failed publish fails the step", () => {
+        const job = newJob();
+        fs.mkdirSync(path.join(job, "policies"));
+        assert.equal(runStep(job, publish, CONTEXT, { FAKE_PULUMI_EXIT: "255" }).status, 255);
+    });
+
+    test("without the PULUMI_ORG variable: a clear error, nothing published", () => {
+        const job = newJob();
+        fs.mkdirSync(path.join(job, "policies"));
+        const ran = runStep(job, publish, { ...CONTEXT, "vars.PULUMI_ORG": "" });
+        assert.equal(ran.status, 2);
+        assert.match(ran.output, /::error::set the repository variable PULUMI_ORG/);
+        assert.deepEqual(ran.calls, []);
     });
 });

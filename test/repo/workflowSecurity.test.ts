@@ -19,6 +19,8 @@ describe("permissions", () => {
     // Exactly what each job needs; a new job must be added here, with its reason.
     const EXPECTED: Record<FileName, Record<string, Record<string, string>>> = {
         "pull-request.yml": {
+            // Reads the history to diff the pull request against its merge base; writes nothing.
+            "separation-of-duties": { contents: "read" },
             "test-and-plan": { contents: "read" },
             // pull-requests: write to post and edit the preview comment.
             preview: { contents: "read", "id-token": "write", "pull-requests": "write" },
@@ -34,6 +36,10 @@ describe("permissions", () => {
         "reconcile.yml": {
             // issues: write to open and close the one issue when the exclusions cannot be kept.
             reconcile: { contents: "read", "id-token": "write", issues: "write" },
+        },
+        "policy-publish.yml": {
+            // Publishing talks to Pulumi Cloud with the environment's token: nothing of GitHub to write.
+            publish: { contents: "read" },
         },
     };
 
@@ -106,6 +112,22 @@ describe("Azure by OpenID Connect only", () => {
                     : graphOnly,
                 `${file} job ${id}`,
             );
+        }
+    });
+
+    test("the policy-publish environment's token reaches only the publish job, main only, and it runs nothing but publish", () => {
+        const job = WORKFLOWS["policy-publish.yml"].jobs.publish;
+        assert.equal(job.environment, "policy-publish");
+        assert.equal(job.if, "github.ref == 'refs/heads/main'");
+        for (const [file, id, other] of allJobs()) {
+            if (file !== "policy-publish.yml") assert.notEqual(other.environment, "policy-publish", `${file} job ${id}`);
+        }
+        // (The reader cuts each command at its first redirection: `2>&1` leaves the 2.)
+        const commands = job.steps.flatMap((s) => pulumiInvocations(s.run ?? ""));
+        assert.deepEqual(commands, [["policy", "publish", '"$PULUMI_ORG"', "--non-interactive", "2"]]);
+        for (const [file, id, step] of allSteps()) {
+            const publishes = pulumiInvocations(step.run ?? "").some((argv) => argv[0] === "policy");
+            if (publishes) assert.deepEqual([file, id], ["policy-publish.yml", "publish"]);
         }
     });
 
