@@ -10,7 +10,7 @@ import {
     isInitialDomain,
 } from "../policies/contract/constants";
 import { CUSTODY_MODES, custodyProblems } from "../policies/contract/custody";
-import { isoDurationMinutes } from "../policies/contract/queries";
+import { isoDurationMinutes, minutesToIsoDuration } from "../policies/contract/queries";
 
 /** Every key lives in the project's namespace: `entra-emergency-access:<key>`. */
 export const CONFIG_NAMESPACE = PROJECT_NAME;
@@ -42,16 +42,27 @@ const guid = (what: string) =>
         .string({ error: `must be ${what} (a GUID)` })
         .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: `must be ${what} (a GUID)` });
 
-/** Sentinel runs scheduled rules at most every 5 minutes; beyond an hour an emergency sign-in is news too late. */
-function isFrequencyInRange(value: string): boolean {
-    const minutes = isoDurationMinutes(value);
-    const { min, max } = LIMITS.queryFrequencyMinutes;
-    return minutes !== undefined && minutes >= min && minutes <= max;
-}
+/** The queryFrequency range, as the ISO 8601 durations people write (PT5M): one definition, LIMITS.queryFrequencyMinutes. */
+const FREQUENCY = {
+    min: minutesToIsoDuration(LIMITS.queryFrequencyMinutes.min),
+    max: minutesToIsoDuration(LIMITS.queryFrequencyMinutes.max),
+};
+const FREQUENCY_RANGE =
+    FREQUENCY.min === FREQUENCY.max
+        ? `of at most ${FREQUENCY.max}, the policy pack's trusted maximum (and Sentinel's shortest)`
+        : `from ${FREQUENCY.min}, Sentinel's shortest, to ${FREQUENCY.max}, the policy pack's trusted maximum`;
 
-/** A frequency limit in minutes as the ISO 8601 duration people write (PT5M, PT1H). */
-const frequencyText = (minutes: number) => (minutes % 60 === 0 ? `PT${minutes / 60}H` : `PT${minutes}M`);
-const FREQUENCY_RANGE = `from ${frequencyText(LIMITS.queryFrequencyMinutes.min)} to ${frequencyText(LIMITS.queryFrequencyMinutes.max)}`;
+/**
+ * queryFrequency's problem, if any: not a duration; faster than Sentinel runs a rule; or slower than the trusted
+ * pack accepts by default, which would make the config pass and the pack refuse the rule.
+ */
+function frequencyProblem(value: string): string | undefined {
+    const minutes = isoDurationMinutes(value);
+    if (minutes === undefined) return `must be an ISO 8601 duration such as ${DEFAULTS.queryFrequency}`;
+    if (minutes < LIMITS.queryFrequencyMinutes.min) return `must be at least ${FREQUENCY.min}: Sentinel's shortest frequency`;
+    if (minutes > LIMITS.queryFrequencyMinutes.max) return `must be at most ${FREQUENCY.max}: the policy pack's trusted maximum`;
+    return undefined;
+}
 
 const wholeNumber = (min: number, max: number) =>
     z.preprocess(
@@ -262,8 +273,8 @@ export const CONFIG_KEYS = {
             "The existing Log Analytics workspace with Microsoft Sentinel that receives the Entra sign-in, non-interactive " +
             "sign-in and audit logs. Unset: no rule is declared (and the policy pack reports it).",
         accepted:
-            `an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration ${FREQUENCY_RANGE} ` +
-            `(default ${DEFAULTS.queryFrequency})`,
+            `an object {resourceGroupName, workspaceName, queryFrequency}; queryFrequency is an ISO 8601 duration ${FREQUENCY_RANGE}; ` +
+            `default ${DEFAULTS.queryFrequency}`,
         type: "object",
         schema: z.preprocess(
             fromJsonString,
@@ -281,8 +292,9 @@ export const CONFIG_KEYS = {
                         }),
                     queryFrequency: z
                         .string({ error: `must be an ISO 8601 duration such as ${DEFAULTS.queryFrequency}` })
-                        .refine((value) => isFrequencyInRange(value), {
-                            error: `must be an ISO 8601 duration ${FREQUENCY_RANGE}`,
+                        .superRefine((value, ctx) => {
+                            const problem = frequencyProblem(value);
+                            if (problem) ctx.addIssue({ code: "custom", message: problem });
                         })
                         .default(DEFAULTS.queryFrequency),
                 }, { error: "must be an object" })
@@ -345,6 +357,57 @@ function describeValue(value: unknown): string {
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** How many edits (insert, delete, substitute) apart a typo may be from the name it suggests. */
+const TYPO_DISTANCE = 3;
+
+/** Levenshtein distance between two strings, for suggesting the key someone meant. */
+export function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** The candidate nearest to `name`, compared without regard to case, if one is at most TYPO_DISTANCE edits away. */
+function nearest(name: string, candidates: readonly string[]): string | undefined {
+    let best: { candidate: string; distance: number } | undefined;
+    for (const candidate of candidates) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (distance <= TYPO_DISTANCE && (best === undefined || distance < best.distance)) best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+
+/** The known key nearest to an unknown one, for "did you mean": `entra-emergency-access:passwordLength`. */
+function suggestedKey(key: string): string | undefined {
+    const known = nearest(key, Object.keys(CONFIG_KEYS));
+    return known === undefined ? undefined : `${CONFIG_NAMESPACE}:${known}`;
+}
+
+/**
+ * Keys (`namespace:key`, as the engine hands every config value to the program) whose namespace is a misspelling
+ * of this project's (`entra-emergency-acces:accountCount`, `Entra-Emergency-Access:accountCount`): the program would
+ * never read them, and the stack would silently run on defaults. One problem per key, suggesting the right key.
+ */
+export function misspelledNamespaceProblems(keys: readonly string[]): string[] {
+    const problems: string[] = [];
+    for (const key of keys) {
+        const colon = key.indexOf(":");
+        if (colon < 0) continue;
+        const namespace = key.slice(0, colon);
+        const name = key.slice(colon + 1);
+        if (namespace === CONFIG_NAMESPACE || editDistance(namespace.toLowerCase(), CONFIG_NAMESPACE) > TYPO_DISTANCE) continue;
+        const meant = name in CONFIG_KEYS ? `${CONFIG_NAMESPACE}:${name}` : (suggestedKey(name) ?? `${CONFIG_NAMESPACE}:${name}`);
+        problems.push(`${key}: is not in this project's namespace ${CONFIG_NAMESPACE}, so nothing reads it; did you mean ${meant}?`);
+    }
+    return problems;
+}
+
 function valueAt(raw: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
     // Object keys arrive as JSON strings: read nested values from the parsed object.
     let value: unknown = path.length > 1 ? fromJsonString(raw[path[0] as string]) : raw;
@@ -359,7 +422,10 @@ function formatIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): str
     if (issue.code === "unrecognized_keys") {
         if (issue.path.length === 0) {
             const known = Object.keys(CONFIG_KEYS).join(", ");
-            return issue.keys.map((k) => `${CONFIG_NAMESPACE}:${k}: is not a known key. Accepted keys: ${known}.`);
+            return issue.keys.map((k) => {
+                const meant = suggestedKey(k);
+                return `${CONFIG_NAMESPACE}:${k}: is not a known key${meant ? `; did you mean ${meant}?` : "."} Accepted keys: ${known}.`;
+            });
         }
         // Inside an object key: the key's own description of what it accepts names its fields.
         const where = issue.path.join(".");

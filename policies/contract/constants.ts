@@ -36,8 +36,13 @@ export const LIMITS = {
     passwordLength: { min: 24, max: 256 },
     /** Rotation label length. */
     passwordRotation: { maxLength: 64 },
-    /** Scheduled rule frequency in minutes: Sentinel's shortest is 5; beyond an hour an emergency sign-in is news too late. */
-    queryFrequencyMinutes: { min: 5, max: 60 },
+    /**
+     * Scheduled rule frequency in minutes: Sentinel's shortest is 5, and the pack's trusted maximum is 5 too (an
+     * emergency sign-in is paged within minutes). The one definition of both: the config schema accepts exactly this
+     * range, and the pack's frequency check defaults its maximum to `max` (as an ISO 8601 duration: PT5M), so a value
+     * the config accepts is never refused by the pack.
+     */
+    queryFrequencyMinutes: { min: 5, max: 5 },
     /**
      * Custodians of sealed passwords: at most 10 (one envelope per custodian per account in the stack outputs);
      * with two or more, at least 2 shares must be needed, so no single custodian opens a password alone.

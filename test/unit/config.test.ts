@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, parseStackConfig } from "../../config/schema";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, editDistance, misspelledNamespaceProblems, parseStackConfig } from "../../config/schema";
+import { DEFAULTS, LIMITS } from "../../policies/contract/constants";
+import { isoDurationMinutes } from "../../policies/contract/queries";
 import { testRecipient } from "../helpers/custody";
 import { FIXTURE_CONFIG_FILE } from "../helpers/fixtures";
 
@@ -153,11 +155,22 @@ describe("stack config", () => {
         [
             "an unknown key",
             { ...VALID, passwordLenght: "32" },
-            `${NS}:passwordLenght: is not a known key. Accepted keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`,
+            `${NS}:passwordLenght: is not a known key; did you mean ${NS}:passwordLength? Accepted keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`,
+        ],
+        [
+            "an unknown key with a different case",
+            { ...VALID, AccountCount: "2" },
+            `${NS}:AccountCount: is not a known key; did you mean ${NS}:accountCount? Accepted keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`,
+        ],
+        [
+            "an unknown key like no known key",
+            { ...VALID, webhookUrl: "https://example.com" },
+            `${NS}:webhookUrl: is not a known key. Accepted keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`,
         ],
     ];
     const SENTINEL_ACCEPTED =
-        "Accepted: an object {resourceGroupName, workspaceName, queryFrequency} with queryFrequency an ISO 8601 duration from PT5M to PT1H (default PT5M).";
+        "Accepted: an object {resourceGroupName, workspaceName, queryFrequency}; queryFrequency is an ISO 8601 duration of at most PT5M, " +
+        "the policy pack's trusted maximum (and Sentinel's shortest); default PT5M.";
     const ALERTS_ACCEPTED =
         "Accepted: an object {emails: [addresses], sms: [{countryCode, phoneNumber}], webhooks: [https URLs]} with at least one receiver.";
     const CA_ACCEPTED =
@@ -177,12 +190,23 @@ describe("stack config", () => {
         [
             "a frequency under 5 minutes",
             { ...VALID, sentinel: { ...SENTINEL, queryFrequency: "PT1M" } },
-            `${NS}:sentinel.queryFrequency: must be an ISO 8601 duration from PT5M to PT1H (got "PT1M"). ${SENTINEL_ACCEPTED}`,
+            `${NS}:sentinel.queryFrequency: must be at least PT5M: Sentinel's shortest frequency (got "PT1M"). ${SENTINEL_ACCEPTED}`,
         ],
         [
-            "a frequency over 1 hour",
-            { ...VALID, sentinel: { ...SENTINEL, queryFrequency: "PT2H" } },
-            `${NS}:sentinel.queryFrequency: must be an ISO 8601 duration from PT5M to PT1H (got "PT2H"). ${SENTINEL_ACCEPTED}`,
+            // The trusted pack refuses a rule slower than LIMITS.queryFrequencyMinutes.max: the config refuses it first.
+            "a frequency of 1 hour, slower than the pack's trusted maximum",
+            { ...VALID, sentinel: { ...SENTINEL, queryFrequency: "PT1H" } },
+            `${NS}:sentinel.queryFrequency: must be at most PT5M: the policy pack's trusted maximum (got "PT1H"). ${SENTINEL_ACCEPTED}`,
+        ],
+        [
+            "a frequency of 6 minutes",
+            { ...VALID, sentinel: { ...SENTINEL, queryFrequency: "PT6M" } },
+            `${NS}:sentinel.queryFrequency: must be at most PT5M: the policy pack's trusted maximum (got "PT6M"). ${SENTINEL_ACCEPTED}`,
+        ],
+        [
+            "a frequency that is not a duration",
+            { ...VALID, sentinel: { ...SENTINEL, queryFrequency: "5 minutes" } },
+            `${NS}:sentinel.queryFrequency: must be an ISO 8601 duration such as PT5M (got "5 minutes"). ${SENTINEL_ACCEPTED}`,
         ],
         [
             "a malformed email",
@@ -332,5 +356,56 @@ describe("the fixture stack", () => {
             webhooks: [],
         });
         assert.doesNotMatch(text, /\bsecure:/, "the fixture holds no secret");
+    });
+});
+
+describe("keys in a misspelled namespace", () => {
+    const NS = CONFIG_NAMESPACE;
+    const cases: Array<[string, string, string]> = [
+        ["one letter missing", "entra-emergency-acces:accountCount", `${NS}:accountCount`],
+        ["capitals", "Entra-Emergency-Access:accountCount", `${NS}:accountCount`],
+        ["three edits", "entra-emergncy-acess-:tenantDomain", `${NS}:tenantDomain`],
+        ["a misspelled key too", "entra-emergency-acces:passwordLenght", `${NS}:passwordLength`],
+        ["an unknown key, suggested as written", "entra_emergency_access:colour", `${NS}:colour`],
+    ];
+    for (const [what, key, meant] of cases) {
+        test(`refuses ${what} (${key}), suggesting ${meant}`, () => {
+            assert.deepEqual(misspelledNamespaceProblems([key, `${NS}:tenantDomain`]), [
+                `${key}: is not in this project's namespace ${NS}, so nothing reads it; did you mean ${meant}?`,
+            ]);
+        });
+    }
+
+    test("leaves this project's keys, other projects' and providers' namespaces, and keys without one alone", () => {
+        assert.deepEqual(
+            misspelledNamespaceProblems([
+                `${NS}:accountCount`,
+                "azuread:tenantId",
+                "azure-native:location",
+                "pulumi:tags",
+                "entra-id-lockdown:mode",
+                "accountCount",
+            ]),
+            [],
+        );
+    });
+
+    test("a namespace four edits away is another project's", () => {
+        assert.equal(editDistance("entra-emergncy-acess-x", NS), 4);
+        assert.deepEqual(misspelledNamespaceProblems(["entra-emergncy-acess-x:accountCount"]), []);
+    });
+
+    test("edit distance counts insertions, deletions and substitutions", () => {
+        assert.equal(editDistance("", "abc"), 3);
+        assert.equal(editDistance("kitten", "sitting"), 3);
+        assert.equal(editDistance(NS, NS), 0);
+    });
+});
+
+describe("queryFrequency and the trusted pack agree", () => {
+    test("the default is within the one range, whose maximum is the pack's trusted maximum (LIMITS.queryFrequencyMinutes.max)", () => {
+        assert.equal(isoDurationMinutes(DEFAULTS.queryFrequency), LIMITS.queryFrequencyMinutes.max);
+        assert.equal(parseStackConfig({ ...VALID, sentinel: SENTINEL }).sentinel?.queryFrequency, DEFAULTS.queryFrequency);
+        assert.equal(parseStackConfig({ ...VALID, sentinel: { ...SENTINEL, queryFrequency: "PT5M" } }).sentinel?.queryFrequency, "PT5M");
     });
 });
