@@ -40,6 +40,8 @@ export = async (options: ProgramOptions = {}) => {
         ...(emergencyAccess.passwordEnvelopes ? { [STACK_OUTPUTS.passwordEnvelopes]: emergencyAccess.passwordEnvelopes } : {}),
         [STACK_OUTPUTS.excludedPolicyIds]: emergencyAccess.excludedPolicyIds,
         [STACK_OUTPUTS.skippedPolicies]: emergencyAccess.skippedPolicies,
+        // The declared intent, independent of the tenant: the pack judges it against the trusted allow-list.
+        [STACK_OUTPUTS.conditionalAccessScope]: { excludeFrom: config.conditionalAccess.excludeFrom, skip: config.conditionalAccess.skip },
         [STACK_OUTPUTS.signInRuleId]: emergencyAccess.signInRuleId,
         [STACK_OUTPUTS.changeRuleId]: emergencyAccess.changeRuleId,
         [STACK_OUTPUTS.actionGroupId]: emergencyAccess.actionGroupId,

@@ -2,6 +2,7 @@
 import { actionGroupEnabled } from "./rules/actionGroupEnabled";
 import { conditionalAccessExclusions } from "./rules/conditionalAccessExclusions";
 import { conditionalAccessPolicyExclusion } from "./rules/conditionalAccessPolicyExclusion";
+import { conditionalAccessTrustedScope } from "./rules/conditionalAccessTrustedScope";
 import { emergencyAccessPresence } from "./rules/emergencyAccessPresence";
 import { emergencyAccountDeclaration } from "./rules/emergencyAccountDeclaration";
 import { emergencyAccountPasswordSettings } from "./rules/emergencyAccountPasswordSettings";
@@ -35,6 +36,7 @@ export const policies: EmergencyPolicy[] = [
     emergencyGroupMembership,
     conditionalAccessPolicyExclusion,
     conditionalAccessExclusions,
+    conditionalAccessTrustedScope,
     signInRuleAlerting,
     monitoringCoverage,
     actionGroupEnabled,

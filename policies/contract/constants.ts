@@ -154,6 +154,8 @@ export const STACK_OUTPUTS = {
     passwordEnvelopes: "emergencyAccountPasswordEnvelopes",
     excludedPolicyIds: "conditionalAccessExcludedPolicyIds",
     skippedPolicies: "conditionalAccessSkippedPolicies",
+    /** The stack config's Conditional Access scope ({excludeFrom, skip}): what the pack judges against the trusted allow-list. */
+    conditionalAccessScope: "conditionalAccessScope",
     signInRuleId: "signInRuleId",
     changeRuleId: "changeRuleId",
     actionGroupId: "actionGroupId",

@@ -1,5 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { definePolicy } from "../lib/metadata";
+import { trustedConfigSchema, trustedParameters } from "../contract/trust";
 import {
     LIMITS,
     GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
@@ -32,7 +33,8 @@ export const emergencyAccessPresence = definePolicy<StackValidationPolicy>({
     configSchema: {
         properties: {
             ...RECOGNITION_SCHEMA,
-            minimumAccounts: { type: "integer", minimum: LIMITS.accountCount.min, default: LIMITS.accountCount.min },
+            // The trusted floor: the stack's accountCount may only be higher.
+            ...trustedConfigSchema("minimumAccounts").properties,
             requireDirectAlerts: {
                 type: "boolean",
                 default: true,
@@ -44,7 +46,7 @@ export const emergencyAccessPresence = definePolicy<StackValidationPolicy>({
         const config = args.getConfig<Config>();
         const missing: string[] = [];
         const accounts = emergencyAccounts(args.resources, config);
-        const minimum = Math.max(LIMITS.accountCount.min, config.minimumAccounts ?? 0);
+        const minimum = Math.max(LIMITS.accountCount.min, trustedParameters(config).minimumAccounts);
         if (accounts.length < minimum) missing.push(`emergency accounts (${accounts.length} declared, at least ${minimum} needed)`);
         const custody = args.resources.filter((r) => r.type === TYPES.passwordCustody && isEmergencyChild(r.urn));
         if (custody.length < accounts.length) missing.push(`password custody (${custody.length} for ${accounts.length} accounts)`);

@@ -93,7 +93,11 @@ describe("policy config over the protocol", () => {
         const stack = copy();
         const ids = [plainId(stack, "account-1"), plainId(stack, "account-2")];
         await pack.configure(
-            { "conditional-access-policy-require-emergency-exclusion": { enforcementLevel: "remediate", accountObjectIds: ids } },
+            {
+                "conditional-access-policy-require-emergency-exclusion": { enforcementLevel: "remediate", accountObjectIds: ids },
+                // The stack's own CA policy is outside the declaration: the trusted config must allow it by name.
+                "emergency-access-disallow-undeclared-resources": { allowedResources: ["mfa-all"] },
+            },
             info,
         );
         const { violations, remediations } = await evaluatePolicies(pack, addCaPolicy(() => [])(stack));
@@ -133,7 +137,11 @@ describe("a first preview, when the accounts' ids are unknown", () => {
         group.outputs.assignableToRole = false;
         const { violations } = await evaluatePolicies(pack, stack);
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
-        assert.deepEqual(mandatory.map((v) => v.policy), ["emergency-group-require-every-account"], "the known flag is still judged");
+        assert.deepEqual(
+            mandatory.map((v) => v.policy).sort(),
+            ["emergency-group-require-canonical-declaration", "emergency-group-require-every-account"],
+            "the known flag is still judged, per resource and per stack",
+        );
         const deferred = violations.filter((v) => v.enforcementLevel === "advisory");
         assert.ok(deferred.some((v) => /during preview: .*checked on pulumi up/.test(v.message)), JSON.stringify(deferred, null, 1));
     });

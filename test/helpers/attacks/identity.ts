@@ -1,6 +1,6 @@
 // Attacks on the identity side of the declaration: the accounts' and the group's options, the group's members and
 // owners, and Global Administrator for someone else. Each names the policy that must refuse it.
-import { EMERGENCY_ACCESS_TYPE, TYPES } from "../../../policies/contract/constants";
+import { EMERGENCY_ACCESS_TYPE, STACK_OUTPUTS, TYPES } from "../../../policies/contract/constants";
 import { add, all, change, newResource, plainOutput, withOptions } from "../mutations";
 import { byName, byType, one } from "../select";
 import type { Attack } from "./attack";
@@ -80,5 +80,32 @@ export const IDENTITY_ATTACKS: Attack[] = [
         name: "an undeclared dynamic resource running code with the deploy identity",
         mutate: add((resources) => newResource(resources, "pulumi-nodejs:dynamic:Resource", "cleanup", { enabled: true })),
         policy: "emergency-access-disallow-undeclared-resources",
+    },
+];
+
+/** Attacks on the Conditional Access scope the stack declares (its conditionalAccessScope output, from the stack config). */
+const scope = (value: unknown) => change(byType(TYPES.stack), (outputs) => (outputs[STACK_OUTPUTS.conditionalAccessScope] = value));
+
+export const SCOPE_ATTACKS: Attack[] = [
+    {
+        name: "every Conditional Access policy skipped with a plausible reason (stack output)",
+        mutate: scope({
+            excludeFrom: "all",
+            skip: [
+                { policyId: "7f3e2a91-4c5d-4b8e-9a12-3d6f8e1b2c47", reason: "Break-glass sign-in is covered by the SOC runbook" },
+                { policyId: "0b8d4f6e-2a17-4c93-b5e8-61f0d2a9c3b4", reason: "Legacy auth is blocked at the network edge" },
+            ],
+        }),
+        policy: "conditional-access-require-trusted-scope",
+    },
+    {
+        name: "excludeFrom narrowed to one policy id (stack output)",
+        mutate: scope({ excludeFrom: ["7f3e2a91-4c5d-4b8e-9a12-3d6f8e1b2c47"], skip: [] }),
+        policy: "conditional-access-require-trusted-scope",
+    },
+    {
+        name: "the Conditional Access scope output removed",
+        mutate: scope(undefined),
+        policy: "conditional-access-require-trusted-scope",
     },
 ];

@@ -2,8 +2,8 @@
 // the packed tarball (test/process/packedPolicyPack.test.ts) are both judged against this one list.
 import type { Attack } from "./attack";
 import { BASELINE_ATTACKS } from "./baseline";
-import { IDENTITY_ATTACKS } from "./identity";
+import { IDENTITY_ATTACKS, SCOPE_ATTACKS } from "./identity";
 
 export type { Attack } from "./attack";
 
-export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...IDENTITY_ATTACKS];
+export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...IDENTITY_ATTACKS, ...SCOPE_ATTACKS];
