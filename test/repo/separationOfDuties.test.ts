@@ -1,12 +1,13 @@
 // Separation of duties (issue 11, D): every rule of the classifier that splits a pull request's paths into the
-// gate, the gated and the neutral; its CLI run for real against a throw-away git repository; and CODEOWNERS,
-// which must protect exactly the gate the classifier defines.
+// gate, the gated and the neutral; its CLI run for real against a throw-away git repository; CODEOWNERS, which
+// must protect exactly the gate the classifier defines; and the documents' trust model, which must name it too.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { parse as parseYaml } from "yaml";
 import {
     GATED_PATTERNS,
     GATE_PATTERNS,
@@ -281,5 +282,77 @@ describe("CODEOWNERS", () => {
             const sample = owned.endsWith("/") ? `${owned.slice(1)}x.ts` : owned.slice(1);
             assert.deepEqual(classifyChangedPaths([sample]).gate, [sample], owned);
         }
+    });
+});
+
+describe("the trust model in the documents", () => {
+    const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+    const README = read("README.md");
+    const section = (text: string, heading: string) => {
+        const start = text.indexOf(`${heading}\n`);
+        assert.ok(start >= 0, `no "${heading}"`);
+        const level = heading.split(" ")[0];
+        const next = text.slice(start + heading.length).search(new RegExp(`\n#{1,${level.length}} `));
+        return next < 0 ? text.slice(start) : text.slice(start, start + heading.length + next);
+    };
+    /** How the README writes a classifier pattern: a folder with its slash, a stack file with <stack>. */
+    const written = (pattern: string) => `\`${pattern.replace(/\/\*\*$/, "/").replace("*", "<stack>")}\``;
+
+    test("the README's trust model names exactly the classifier's gate and gated", () => {
+        const trust = section(README, "## Trust model");
+        const bullet = trust.slice(trust.indexOf("**Separation of duties.**"), trust.indexOf("- **Every verdict before any change.**"));
+        const gate = bullet.slice(bullet.indexOf("**the gate**"), bullet.indexOf("**the gated**"));
+        const gated = bullet.slice(bullet.indexOf("**the gated**"), bullet.indexOf("`.github/CODEOWNERS`"));
+        const named = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => `\`${m[1]}\``);
+        assert.deepEqual(named(gate), GATE_PATTERNS.map(written));
+        assert.deepEqual(named(gated), GATED_PATTERNS.map(written));
+    });
+
+    test("the README says what the gate guarantees and what only review and the live checks can", () => {
+        const trust = section(README, "## Trust model");
+        for (const fact of [
+            "policies/policy-config.json",
+            "base-branch gate (trusted)",
+            "this pull request's gate (untrusted,\n  informational)",
+            "`pulumi preview` with the pack and its config as a required step\n  before `pulumi up`",
+            "policy group",
+            "cannot be judged against a tenant the pack cannot see",
+            "The Analyzer protocol does not send them",
+            "`retainOnDelete` and `replaceOnChanges`",
+            "Stop direct tenant access",
+        ]) {
+            assert.ok(trust.includes(fact), `the trust model does not say: ${fact}`);
+        }
+    });
+
+    test("branch protection: the required checks are the pull request workflow's jobs, with the settings that hold the gate", () => {
+        const protection = section(README, "### Branch protection");
+        const jobs = (parseYaml(read(".github/workflows/pull-request.yml")) as { jobs: Record<string, { name: string }> }).jobs;
+        for (const [id, job] of Object.entries(jobs)) {
+            assert.ok(protection.includes(`\`${job.name}\`\n  (\`${id}\`)`) || protection.includes(`\`${job.name}\` (\`${id}\`)`), `${job.name} (${id})`);
+        }
+        for (const setting of [
+            "Require review from Code Owners",
+            "Dismiss stale pull request approvals",
+            "Require status checks to pass",
+            "Restrict who can push",
+            "Block force pushes",
+            "Require linear history",
+            "@contoso/security-gate",
+            "policy group",
+            "`policies/policy-config.json` as its configuration",
+            "`PULUMI_ORG`",
+            "`policy-publish`",
+        ]) {
+            assert.ok(protection.includes(setting), `branch protection does not mention ${setting}`);
+        }
+    });
+
+    test("the architecture and the runbook carry the trust model too", () => {
+        assert.match(section(read("docs/architecture.md"), "## Trust model"), /ci\/separationOfDuties\.ts/);
+        const runbook = section(read("docs/runbook.md"), "## When the gate refuses a change");
+        assert.match(runbook, /its \*\*own pull request\*\*/);
+        assert.match(runbook, /code owners/);
+        assert.match(runbook, /`separation of duties` fails/);
     });
 });
