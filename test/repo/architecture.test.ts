@@ -70,6 +70,15 @@ describe("layers", () => {
         }
     });
 
+    test("ci/ imports nothing of the project and no package: the separation-of-duties check runs from the base checkout", () => {
+        const files = importsOf("ci");
+        assert.ok(files.length >= 1);
+        for (const { file, files: local, packages } of files) {
+            for (const target of local) assert.ok(inside(target, "ci"), `${file} imports ${target}`);
+            assert.deepEqual(packages, [], `${file} imports packages`);
+        }
+    });
+
     test("azure-native is imported by submodule only", () => {
         for (const folder of ["components", "graph", "config", "program", "plan", "policies", "commands"]) {
             for (const file of typeScriptFiles(path.join(PROJECT_DIR, folder))) {
