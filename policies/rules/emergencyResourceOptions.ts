@@ -1,15 +1,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../contract/constants";
-import { DECLARED_IGNORE_CHANGES, EMERGENCY_RESOURCE_OPTIONS } from "../contract/declaration/identity";
+import { DECLARED_IGNORE_CHANGES, EMERGENCY_RESOURCE_OPTIONS, UNPROTECTED_TYPES } from "../contract/declaration/identity";
 import { sameValue } from "../contract/declaration/inputs";
 import { ACCOUNT_RECOGNITION_SCHEMA, isEmergencyChild, isEmergencyUser, rawProps, type AccountRecognition } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
-
-/**
- * Emergency resources whose deletion is harmless and must stay possible: an exclusion's delete is a no-op in the
- * tenant (the exclusion stays), and the set of exclusions follows the tenant's policies, which come and go.
- */
-const UNPROTECTED_TYPES = new Set<string>([TYPES.conditionalAccessExclusion]);
 
 export const emergencyResourceOptions = definePolicy<ResourceValidationPolicy>({
     name: "emergency-resource-require-canonical-options",

@@ -76,6 +76,13 @@ export function globalAdministratorAssignmentInputs<Id>(principalObjectId: Id) {
 export const EMERGENCY_RESOURCE_OPTIONS = { protect: true, retainOnDelete: true } as const;
 
 /**
+ * Emergency resources declared without protect and retainOnDelete, because deleting them is harmless and must stay
+ * possible: an exclusion's delete is a no-op in the tenant (the exclusion stays), and the set of exclusions follows the
+ * tenant's Conditional Access policies, which come and go.
+ */
+export const UNPROTECTED_TYPES: ReadonlySet<string> = new Set([TYPES.conditionalAccessExclusion]);
+
+/**
  * The only ignoreChanges the declaration has: the user's bootstrap password, set once at creation and replaced by
  * the custody resource, must never be written back. Any other ignored input would let drift stand unnoticed.
  */
