@@ -16,7 +16,8 @@ describe("offline plan: the base branch's gate decides", () => {
     const HEADLINES: Record<number, RegExp> = {
         0: /Declared cleanly/,
         1: /\*\*Mandatory policy violation\*\* \(exit 1\)/,
-        2: /failed with exit code 2 \(2 is a config or usage error\)/,
+        2: /failed with exit code 2 \(2: a config or usage error, 3: the program failed\)/,
+        3: /failed with exit code 3 \(2: a config or usage error, 3: the program failed\)/,
     };
     /** A job whose checkout has the base branch under base/, as the two checkout steps leave it. */
     function jobWithBase(): string {
@@ -40,7 +41,7 @@ describe("offline plan: the base branch's gate decides", () => {
         `cwd=${path.join(job, "base")}`,
     ];
 
-    for (const exit of [0, 1, 2]) {
+    for (const exit of [0, 1, 2, 3]) {
         test(`gate unchanged, trusted plan exit ${exit}: the step exits ${exit}; the summary labels the base-branch gate`, () => {
             const job = jobWithBase();
             const run = runStep(job, step, context(false), { FAKE_PLAN_EXIT: String(exit) });
