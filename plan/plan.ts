@@ -113,6 +113,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         // Loaded while the program runs: the Analyzer client and the readers of serialized values.
         const { PolicyPackProcess, evaluatePolicies } = await import("./policyPack");
         const { buildPlanResult } = await import("./render");
+        const { undeclaredOptionViolations } = await import("./declaredOptions");
         const { toPlainValue } = await import("./serialized");
         packClient = PolicyPackProcess.start(started);
         packClient.catch(() => undefined);
@@ -131,6 +132,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         const info = await pack.info();
         await pack.configure(policyConfig, info);
         const { violations, remediations } = await evaluatePolicies(pack, run.resources.map(forPack));
+        // What no analyzer sees (retainOnDelete, replaceOnChanges): judged here, from the recorded registrations.
+        violations.push(...undeclaredOptionViolations(run.resources, info.name));
         const stack = run.resources.find((r) => r.type === TYPES.stack);
         const skipped = toPlainValue(stack?.outputs[STACK_OUTPUTS.skippedPolicies]);
         if (Array.isArray(skipped)) {
