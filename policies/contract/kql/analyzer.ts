@@ -72,7 +72,10 @@ interface GlobalState {
 interface KustoLanguage {
     readonly GlobalState: { readonly Default: GlobalState };
     readonly KustoCode: {
-        ParseAndAnalyze(text: string, globals: GlobalState): { readonly Syntax: KustoNode; GetDiagnostics(): BridgeList<KustoDiagnostic> };
+        ParseAndAnalyze(
+            text: string,
+            globals: GlobalState,
+        ): { readonly Syntax: KustoNode; GetDiagnostics(): BridgeList<KustoDiagnostic> };
     };
     readonly Syntax: { readonly SyntaxKind: Readonly<Record<string, number>> };
     readonly Symbols: {
@@ -172,7 +175,8 @@ export function analyzeKql(query: string): AnalyzedQuery {
         const d = found.getItem(i);
         if ((d.Severity ?? "Error") !== "Error") continue;
         const before = query.slice(0, Math.max(0, d.Start)).split("\n");
-        errors.push({ message: d.Message ?? d.Description ?? "", line: before.length, column: before[before.length - 1].length + 1 });
+        const column = before[before.length - 1].length + 1;
+        errors.push({ message: d.Message ?? d.Description ?? "", line: before.length, column });
     }
     return { root: code.Syntax, errors };
 }

@@ -16,7 +16,10 @@ import { analyzeKql, KNOWN_TABLES, kustoModel, type KustoModel, type KustoNode, 
 export interface DetectionQueryExpectation {
     /** Object ids (GUIDs) of every emergency account the query must match. */
     readonly accountIds: readonly string[];
-    /** Tables the query must read, e.g. ["SigninLogs", "AADNonInteractiveUserSignInLogs"] for the sign-in rule, ["AuditLogs"] for the change rule. */
+    /**
+     * Tables the query must read, e.g. ["SigninLogs", "AADNonInteractiveUserSignInLogs"] for the sign-in rule,
+     * ["AuditLogs"] for the change rule.
+     */
     readonly requiredTables: readonly string[];
 }
 
@@ -81,7 +84,8 @@ function checkTables(tables: unknown): string[] {
     tables.forEach((table, i) => {
         if (typeof table !== "string" || !KNOWN_TABLES.includes(table)) {
             throw new QueryInputError(
-                `expected.requiredTables[${i}] is not a known table (got ${JSON.stringify(table)}); known: ${KNOWN_TABLES.join(", ")}.`,
+                `expected.requiredTables[${i}] is not a known table (got ${JSON.stringify(table)}); ` +
+                    `known: ${KNOWN_TABLES.join(", ")}.`,
             );
         }
     });
@@ -153,11 +157,12 @@ class QueryTree {
 
     resultFilterProblems(): string[] {
         const problems: string[] = [];
-        const judged: Array<[KustoNode, KustoNode | null | undefined]> = [
-            ...this.filters.map((f): [KustoNode, KustoNode | null | undefined] => [f, f.Condition]),
-            ...this.ofKind("ParseWhereOperator").map((p): [KustoNode, KustoNode | null | undefined] => [p, p.Expression]),
+        type Judged = [operator: KustoNode, predicate: KustoNode | null | undefined];
+        const judged: Judged[] = [
+            ...this.filters.map((f): Judged => [f, f.Condition]),
+            ...this.ofKind("ParseWhereOperator").map((p): Judged => [p, p.Expression]),
             // A join or lookup on a result column keeps only the results the other side lists.
-            ...this.ofKind("JoinOperator", "LookupOperator").map((j): [KustoNode, KustoNode | null | undefined] => [j, this.joinCondition(j)]),
+            ...this.ofKind("JoinOperator", "LookupOperator").map((j): Judged => [j, this.joinCondition(j)]),
         ];
         for (const [operator, predicate] of judged) {
             if (!predicate) continue;
@@ -259,7 +264,14 @@ class QueryTree {
                 problems.push(`the filter "${snippet(filter)}" is never true: the rule can never fire.`);
             }
         }
-        const limits = this.ofKind("TakeOperator", "SampleOperator", "SampleDistinctOperator", "TopOperator", "TopHittersOperator", "TopNestedClause");
+        const limits = this.ofKind(
+            "TakeOperator",
+            "SampleOperator",
+            "SampleDistinctOperator",
+            "TopOperator",
+            "TopHittersOperator",
+            "TopNestedClause",
+        );
         for (const limit of limits) {
             const count = limit.Expression ? this.evaluate(limit.Expression, {}) : undefined;
             if (count?.kind === "number" && count.value <= 0) {
@@ -343,7 +355,8 @@ class QueryTree {
             const node = stack.pop()!;
             if (node.IsToken) continue;
             const symbol = node.ReferencedSymbol;
-            if (symbol && this.tableNames.has(symbol) && (node.Kind === this.k.NameReference || node.Kind === this.k.FunctionCallExpression)) {
+            const reference = node.Kind === this.k.NameReference || node.Kind === this.k.FunctionCallExpression;
+            if (symbol && reference && this.tableNames.has(symbol)) {
                 read.add(this.tableNames.get(symbol)!);
             }
             if (node.Kind === this.k.FunctionCallExpression && node.ResultType && this.tableNames.has(node.ResultType)) {
@@ -357,7 +370,8 @@ class QueryTree {
             for (let i = 0; i < node.ChildCount; i++) {
                 const child = node.GetChild(i);
                 if (!child || child.IsToken) continue;
-                const joined = (node.Kind === this.k.JoinOperator || node.Kind === this.k.LookupOperator) && child === node.Expression;
+                const joins = node.Kind === this.k.JoinOperator || node.Kind === this.k.LookupOperator;
+                const joined = joins && child === node.Expression;
                 const subquery = this.isInOperator(node) && child === node.Right;
                 if (!joined && !subquery && child.Kind !== this.k.ToScalarExpression) stack.push(child);
             }
@@ -448,7 +462,9 @@ class QueryTree {
         }
         const originals = column.OriginalColumns;
         if (originals && originals.Count > 0) {
-            const values = Array.from({ length: originals.Count }, (_, i) => this.evaluateColumn(originals.getItem(i), row, depth + 1));
+            const values = Array.from({ length: originals.Count }, (_, i) =>
+                this.evaluateColumn(originals.getItem(i), row, depth + 1),
+            );
             const first = JSON.stringify(values[0]);
             return values.every((v) => v !== undefined && JSON.stringify(v) === first) ? values[0] : undefined;
         }
@@ -508,7 +524,9 @@ class QueryTree {
         if (node.Kind === k.FunctionCallExpression) {
             const name = this.functionName(node);
             const first = this.arguments(node)[0];
-            if ((name === "tostring" || name === "todynamic" || name === "parse_json") && first) return this.pathOf(first, depth + 1);
+            if ((name === "tostring" || name === "todynamic" || name === "parse_json") && first) {
+                return this.pathOf(first, depth + 1);
+            }
             if (name === "column_ifexists" && first) {
                 const column = this.evaluate(first, {}, depth + 1);
                 return column?.kind === "string" ? column.value : undefined;
@@ -540,7 +558,8 @@ class QueryTree {
     /** Whether a column's source expression is the value it was assigned by extend or project (not parse or mv-expand). */
     private isAssignment(source: KustoNode): boolean {
         const operator = this.enclosingOperator(source);
-        return operator !== undefined && (operator.Kind === this.k.ExtendOperator || operator.Kind === this.k.ProjectOperator) && !this.isMvExpanded(source);
+        const assigns = operator?.Kind === this.k.ExtendOperator || operator?.Kind === this.k.ProjectOperator;
+        return assigns && !this.isMvExpanded(source);
     }
 
     private isMvExpanded(source: KustoNode): boolean {
@@ -578,7 +597,7 @@ class QueryTree {
 
     private isInOperator(node: KustoNode): boolean {
         const k = this.k;
-        return node.Kind === k.InExpression || node.Kind === k.InCsExpression || node.Kind === k.NotInExpression || node.Kind === k.NotInCsExpression;
+        return [k.InExpression, k.InCsExpression, k.NotInExpression, k.NotInCsExpression].includes(node.Kind);
     }
 
     /** A function call's name as Kusto resolved it (built-in or let-bound), lower case for built-ins. */
@@ -827,7 +846,8 @@ function builtin(name: string, args: readonly (Value | undefined)[]): Value | un
         case "toreal":
         case "todouble":
         case "todecimal": {
-            const number = first?.kind === "number" ? first.value : first?.kind === "string" && first.value.trim() !== "" ? Number(first.value) : NaN;
+            const text = first?.kind === "string" && first.value.trim() !== "" ? first.value : undefined;
+            const number = first?.kind === "number" ? first.value : text !== undefined ? Number(text) : NaN;
             if (Number.isNaN(number)) return undefined;
             return { kind: "number", value: name === "toint" || name === "tolong" ? Math.trunc(number) : number };
         }
@@ -835,7 +855,9 @@ function builtin(name: string, args: readonly (Value | undefined)[]): Value | un
         case "toboolean":
             if (first?.kind === "bool") return first;
             if (first?.kind === "number") return bool(first.value !== 0);
-            if (first?.kind === "string" && /^(true|false)$/i.test(first.value.trim())) return bool(first.value.trim().toLowerCase() === "true");
+            if (first?.kind === "string" && /^(true|false)$/i.test(first.value.trim())) {
+                return bool(first.value.trim().toLowerCase() === "true");
+            }
             return undefined;
         case "todatetime":
             return first?.kind === "time" ? first : first?.kind === "string" ? timeAt(first.value) : undefined;
