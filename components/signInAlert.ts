@@ -1,19 +1,20 @@
 // Direct notification of every emergency sign-in: an Azure Monitor log alert on the workspace with the
 // same query as the Sentinel rule, sending email, SMS and webhooks through an action group. People hear
-// about a break-glass sign-in within minutes even when nobody is watching the Sentinel queue.
+// about a break-glass sign-in within minutes even when nobody is watching the Sentinel queue. Every input comes
+// from the contract's declaration (policies/contract/declaration/monitoring.ts), which the policy pack judges by too.
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
-import { ACTION_GROUP_SUFFIX, NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX, SIGN_IN_ALERT_SUFFIX } from "../policies/contract/constants";
-import {
-    SIGN_IN_COLUMNS,
-    SIGN_IN_TABLES,
-    minutesToIsoDuration,
-    signInQuery,
-    type SignInTable,
-} from "../policies/contract/queries";
-import type { SentinelSettings } from "./sentinelRules";
+import { ACTION_GROUP_SUFFIX } from "../policies/contract/constants";
 import { EMERGENCY_RESOURCE_OPTIONS } from "../policies/contract/declaration/identity";
+import {
+    SIGN_IN_ALERTS,
+    SIGN_IN_ALERT_TABLES,
+    actionGroupDeclaration,
+    signInAlertDeclaration,
+} from "../policies/contract/declaration/monitoring";
+import { signInQuery } from "../policies/contract/queries";
+import type { SentinelSettings } from "./sentinelRules";
 
 /** Who is told. At least one receiver. */
 export interface AlertReceivers {
@@ -27,24 +28,9 @@ export interface AlertReceivers {
 
 export interface SignInAlert {
     readonly actionGroup: monitor.ActionGroup;
-    /** One log alert per sign-in table, in SIGN_IN_TABLES order. */
+    /** One log alert per sign-in table, in SIGN_IN_ALERT_TABLES order. */
     readonly alertRules: monitor.ScheduledQueryRule[];
 }
-
-/**
- * Log search alerts refuse `union` (Microsoft: "Optimize log search alert queries"), so each sign-in
- * table gets its own alert with the single-table form of the same query.
- */
-const ALERT_NAMES: Record<SignInTable, { suffix: string; title: string }> = {
-    SigninLogs: { suffix: SIGN_IN_ALERT_SUFFIX, title: "Emergency access account sign-in (break glass)" },
-    AADNonInteractiveUserSignInLogs: {
-        suffix: NON_INTERACTIVE_SIGN_IN_ALERT_SUFFIX,
-        title: "Emergency access account non-interactive sign-in (break glass)",
-    },
-};
-
-/** Azure Monitor severity 0 is "Critical", the level Microsoft's own emergency-account alert uses. */
-export const CRITICAL_SEVERITY = 0;
 
 export function declareSignInAlert(
     name: string,
@@ -56,27 +42,11 @@ export function declareSignInAlert(
     const opts = { parent, ...EMERGENCY_RESOURCE_OPTIONS };
     const actionGroup = new monitor.ActionGroup(
         `${name}${ACTION_GROUP_SUFFIX}`,
-        {
-            resourceGroupName: workspace.resourceGroupName,
-            location: "Global",
-            groupShortName: "BreakGlass",
-            enabled: true,
-            emailReceivers: (receivers.emails ?? []).map((emailAddress, i) => ({
-                name: `email-${i + 1}`,
-                emailAddress,
-                useCommonAlertSchema: true,
-            })),
-            smsReceivers: (receivers.sms ?? []).map((sms, i) => ({
-                name: `sms-${i + 1}`,
-                countryCode: sms.countryCode,
-                phoneNumber: sms.phoneNumber,
-            })),
-            webhookReceivers: (receivers.webhooks ?? []).map((serviceUri, i) => ({
-                name: `webhook-${i + 1}`,
-                serviceUri: pulumi.secret(serviceUri),
-                useCommonAlertSchema: true,
-            })),
-        },
+        actionGroupDeclaration(workspace.resourceGroupName, {
+            emails: receivers.emails,
+            sms: receivers.sms,
+            webhooks: (receivers.webhooks ?? []).map((url) => pulumi.secret(url)),
+        }),
         opts,
     );
 
@@ -84,45 +54,21 @@ export function declareSignInAlert(
         { resourceGroupName: workspace.resourceGroupName, workspaceName: workspace.workspaceName },
         { parent },
     );
-    const alertRules = (Object.keys(SIGN_IN_TABLES) as SignInTable[]).map((table) => new monitor.ScheduledQueryRule(
-        `${name}${ALERT_NAMES[table].suffix}`,
-        {
-            resourceGroupName: workspace.resourceGroupName,
-            location: logAnalytics.location,
-            kind: "LogAlert",
-            displayName: ALERT_NAMES[table].title,
-            description:
-                `Any sign-in attempt by an emergency access account in ${table}, successful or failed. ` +
-                "Confirm who used the account and why.",
-            severity: CRITICAL_SEVERITY,
-            enabled: true,
-            scopes: [logAnalytics.id],
-            evaluationFrequency: minutesToIsoDuration(workspace.window.frequencyMinutes),
-            // The query looks back further than it runs and keeps only rows ingested since the last run
-            // (ingestion_time()), so the window must cover the whole look-back.
-            windowSize: minutesToIsoDuration(workspace.window.lookbackMinutes),
-            criteria: {
-                allOf: [
-                    {
-                        query: pulumi.output(accountIds).apply((ids) => signInQuery(ids, workspace.window, [table])),
-                        timeAggregation: "Count",
-                        operator: "GreaterThan",
-                        threshold: 0,
-                        failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-                        // One alert per account and address, so a second account's sign-in is not folded in.
-                        dimensions: [SIGN_IN_COLUMNS.accountName, SIGN_IN_COLUMNS.ip].map((dimension) => ({
-                            name: dimension,
-                            operator: "Include",
-                            values: ["*"],
-                        })),
-                    },
-                ],
-            },
-            // Stateless: every evaluation with a sign-in notifies again, instead of staying "fired" and silent.
-            autoMitigate: false,
-            skipQueryValidation: false,
-            actions: { actionGroups: [actionGroup.id] },
-        },
+    const place = {
+        resourceGroupName: workspace.resourceGroupName,
+        location: logAnalytics.location,
+        workspaceId: logAnalytics.id,
+        actionGroupId: actionGroup.id,
+    };
+    // Log search alerts refuse `union`, so each sign-in table gets its own alert with the single-table query.
+    const alertRules = SIGN_IN_ALERT_TABLES.map((table) => new monitor.ScheduledQueryRule(
+        `${name}${SIGN_IN_ALERTS[table].suffix}`,
+        signInAlertDeclaration(
+            place,
+            table,
+            workspace.window,
+            pulumi.output(accountIds).apply((ids) => signInQuery(ids, workspace.window, [table])),
+        ),
         opts,
     ));
     return { actionGroup, alertRules };

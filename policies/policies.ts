@@ -1,5 +1,6 @@
 // Every policy of the pack, in the order they are reported. index.ts only serves this list.
-import { actionGroupEnabled } from "./rules/actionGroupEnabled";
+import { actionGroupDeclared } from "./rules/actionGroupDeclaration";
+import { alertsDeclared } from "./rules/alertDeclaration";
 import { conditionalAccessExclusions } from "./rules/conditionalAccessExclusions";
 import { conditionalAccessPolicyExclusion } from "./rules/conditionalAccessPolicyExclusion";
 import { conditionalAccessTrustedScope } from "./rules/conditionalAccessTrustedScope";
@@ -11,11 +12,12 @@ import { emergencyPasswordStrength } from "./rules/emergencyPasswordStrength";
 import { emergencyGroupDeclaration } from "./rules/emergencyGroupDeclaration";
 import { emergencyResourceOptions } from "./rules/emergencyResourceOptions";
 import { globalAdministratorAssignment } from "./rules/globalAdministratorAssignment";
-import { monitoringCoverage } from "./rules/monitoringCoverage";
+import { monitoringEveryAccount } from "./rules/monitoringEveryAccount";
+import { monitoringSilencers } from "./rules/monitoringSilencers";
 import { passwordCustody } from "./rules/passwordCustody";
 import { passwordSecrecy } from "./rules/passwordSecrecy";
 import { permanentGlobalAdministrator } from "./rules/permanentGlobalAdministrator";
-import { signInRuleAlerting } from "./rules/signInRuleAlerting";
+import { sentinelRulesDeclared } from "./rules/sentinelRuleDeclaration";
 import { trustedCustody } from "./rules/trustedCustody";
 import { undeclaredResources } from "./rules/undeclaredResources";
 import type { EmergencyPolicy } from "./lib/metadata";
@@ -37,9 +39,11 @@ export const policies: EmergencyPolicy[] = [
     conditionalAccessPolicyExclusion,
     conditionalAccessExclusions,
     conditionalAccessTrustedScope,
-    signInRuleAlerting,
-    monitoringCoverage,
-    actionGroupEnabled,
+    sentinelRulesDeclared,
+    alertsDeclared,
+    actionGroupDeclared,
+    monitoringSilencers,
+    monitoringEveryAccount,
     passwordSecrecy,
     passwordCustody,
     emergencyAccessPresence,

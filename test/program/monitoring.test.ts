@@ -2,7 +2,7 @@
 // the mock runtime, for 2 and for 4 accounts: every property the monitoring issue names.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { TYPES } from "../../policies/contract/constants";
+import { DEFAULTS, TYPES } from "../../policies/contract/constants";
 import {
     CHANGE_COLUMNS,
     SIGN_IN_COLUMNS,
@@ -11,7 +11,14 @@ import {
     queryWindow,
     signInQuery,
 } from "../../policies/contract/queries";
-import { queryHidesFailedSignIns } from "../../policies/contract/queryReaders";
+import {
+    actionGroupDeclaration,
+    changeRuleDeclaration,
+    signInAlertDeclaration,
+    signInRuleDeclaration,
+    SIGN_IN_ALERT_TABLES,
+} from "../../policies/contract/declaration/monitoring";
+import { detectionQueryProblems } from "../../policies/contract/kql/semantics";
 import { validateKql } from "../../policies/contract/kql/validator";
 import type { ProgramRun } from "../../plan/runProgram";
 import { isSerializedSecret } from "../../plan/serialized";
@@ -53,7 +60,7 @@ for (const accountCount of [2, 4]) {
             assert.deepEqual(new Set(rule.query.match(ANY_GUID)), new Set(accountIds));
             for (const table of Object.keys(SIGN_IN_TABLES)) assert.match(rule.query, new RegExp(`\\b${table}\\b`));
             assert.match(rule.query, /UserId in~/);
-            assert.equal(queryHidesFailedSignIns(rule.query), false);
+            assert.deepEqual(detectionQueryProblems(rule.query, { accountIds, requiredTables: Object.keys(SIGN_IN_TABLES) }), []);
             for (const column of ["TimeGenerated", "UserPrincipalName", "UserId", "IPAddress", "Location", "AppDisplayName",
                 "ResultType", "ResultDescription", "ConditionalAccessStatus", "AuthenticationRequirement", "UserAgent"]) {
                 assert.match(rule.query, new RegExp(`\\b${column}\\b`), `projects ${column}`);
@@ -156,14 +163,26 @@ for (const accountCount of [2, 4]) {
 }
 
 describe("monitoring settings", () => {
-    test("queryFrequency from config sets the rules' frequency and a look-back longer than it", async () => {
-        const run = await runFixture({
-            sentinel: { resourceGroupName: "rg-sec", workspaceName: "law-sec", queryFrequency: "PT15M" },
-        });
-        const rule = propsOf(run, "-sign-in-rule");
-        assert.equal(rule.queryFrequency, "PT15M");
-        assert.equal(rule.queryPeriod, "PT1H10M");
-        assert.match(rule.query, /ingestion_time\(\) > ago\(15m\)/);
+    test("every input of the rules, the alerts and the action group is the contract's declaration", async () => {
+        const run = await runFixture();
+        const window = queryWindow(DEFAULTS.queryFrequency);
+        const accountIds = all(run, byType(TYPES.user)).map((u) => u.id!);
+        const groupId = one(run, byType(TYPES.group)).id!;
+        const place = { resourceGroupName: "rg-security-prod", workspaceName: "law-sentinel-prod" };
+        assert.deepEqual(propsOf(run, "-sign-in-rule"), signInRuleDeclaration(place, window, signInQuery(accountIds, window)));
+        assert.deepEqual(propsOf(run, "-change-rule"), changeRuleDeclaration(place, window, changeQuery(accountIds, groupId, window)));
+        const group = one(run, byType(TYPES.actionGroup));
+        assert.deepEqual(
+            plain(group.inputs),
+            actionGroupDeclaration("rg-security-prod", { emails: ["soc@contoso.com", "ciso@contoso.com"], sms: [{ countryCode: "1", phoneNumber: "4255550100" }] }),
+        );
+        const alerts = all(run, byType(TYPES.scheduledQueryRule)).map((r) => plain(r.inputs));
+        assert.deepEqual(alerts, SIGN_IN_ALERT_TABLES.map((table, i) => signInAlertDeclaration(
+            { resourceGroupName: "rg-security-prod", location: alerts[i].location, workspaceId: alerts[i].scopes[0], actionGroupId: group.id! },
+            table,
+            window,
+            signInQuery(accountIds, window, [table]),
+        )));
     });
 
     test("webhooks reach the action group as secrets", async () => {

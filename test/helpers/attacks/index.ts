@@ -3,7 +3,8 @@
 import type { Attack } from "./attack";
 import { BASELINE_ATTACKS } from "./baseline";
 import { IDENTITY_ATTACKS, SCOPE_ATTACKS } from "./identity";
+import { MONITORING_ATTACKS } from "./monitoring";
 
 export type { Attack } from "./attack";
 
-export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...IDENTITY_ATTACKS, ...SCOPE_ATTACKS];
+export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...IDENTITY_ATTACKS, ...SCOPE_ATTACKS, ...MONITORING_ATTACKS];
