@@ -167,6 +167,45 @@ describe("does this pull request change the gate", () => {
     }
 });
 
+describe("the pack's version moves with the pack", () => {
+    const step = stepNamed("pull-request.yml", "test-and-plan", "The pack's version moves with the pack");
+
+    /** The two checkouts with policies/ at the given versions; `changed` edits the pull request's pack. */
+    function checkouts(baseVersion: string, version: string, changed: boolean): string {
+        const job = newJob();
+        for (const [root, v] of [[path.join(job, "base"), baseVersion], [job, version]]) {
+            fs.mkdirSync(path.join(root, "policies"), { recursive: true });
+            fs.writeFileSync(path.join(root, "policies", "package.json"), JSON.stringify({ name: "pack", version: v }));
+            fs.writeFileSync(path.join(root, "policies", "index.ts"), "pack\n");
+        }
+        if (changed) fs.writeFileSync(path.join(job, "policies", "index.ts"), "changed pack\n");
+        return job;
+    }
+
+    test("the pack unchanged: passes, whatever the version", () => {
+        const run = runStep(checkouts("0.1.0", "0.1.0", false), step, CONTEXT);
+        assert.equal(run.status, 0, run.output);
+        assert.match(run.output, /policies\/ is unchanged/);
+    });
+
+    test("the pack changed and its version raised: passes", () => {
+        const run = runStep(checkouts("0.1.0", "0.2.0", true), step, CONTEXT);
+        assert.equal(run.status, 0, run.output);
+        assert.match(run.output, /its version moves from 0\.1\.0 to 0\.2\.0/);
+    });
+
+    test("the pack changed and its version kept: fails, naming the file and the version", () => {
+        const run = runStep(checkouts("0.1.0", "0.1.0", true), step, CONTEXT);
+        assert.equal(run.status, 1, run.output);
+        assert.match(run.output, /::error file=policies\/package\.json::this pull request changes the policy pack but keeps its version 0\.1\.0/);
+    });
+
+    test("it runs whatever the plan found, and the tests run whatever it found", () => {
+        assert.equal(step.if, "!cancelled() && steps.gate.outcome == 'success'");
+        assert.equal(stepNamed("pull-request.yml", "test-and-plan", "Test").if, "!cancelled() && steps.install.outcome == 'success'");
+    });
+});
+
 describe("the plan job runs the tests after the verdict, without the base checkout", () => {
     const step = stepNamed("pull-request.yml", "test-and-plan", "Test");
 

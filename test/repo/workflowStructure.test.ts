@@ -185,6 +185,7 @@ describe("pull request workflow", () => {
             "Install the base branch's gate",
             "Does this pull request change the gate",
             "Offline plan",
+            "The pack's version moves with the pack",
             "Test",
         ]);
         assert.equal(stepNamed("pull-request.yml", "test-and-plan", "Install").run, "npm ci --no-audit --no-fund");
