@@ -25,7 +25,7 @@ describe("triggers", () => {
         ["deploy.yml", ["push", "workflow_dispatch"]],
         ["drift.yml", ["schedule", "workflow_dispatch"]],
         ["reconcile.yml", ["schedule", "workflow_dispatch"]],
-        ["policy-publish.yml", ["push"]],
+        ["policy-publish.yml", ["push", "workflow_dispatch"]],
     ];
     for (const [file, events] of cases) {
         test(`${file} runs on ${events.join(" and ")} only`, () => {
