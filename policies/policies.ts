@@ -1,12 +1,12 @@
 // Every policy of the pack, in the order they are reported. index.ts only serves this list.
 import { actionGroupDeclared } from "./rules/actionGroupDeclaration";
 import { alertsDeclared } from "./rules/alertDeclaration";
+import { bootstrapPasswordSource } from "./rules/bootstrapPasswordSource";
 import { conditionalAccessExclusions } from "./rules/conditionalAccessExclusions";
 import { conditionalAccessPolicyExclusion } from "./rules/conditionalAccessPolicyExclusion";
 import { conditionalAccessTrustedScope } from "./rules/conditionalAccessTrustedScope";
 import { emergencyAccessPresence } from "./rules/emergencyAccessPresence";
 import { emergencyAccountDeclaration } from "./rules/emergencyAccountDeclaration";
-import { emergencyAccountPasswordSettings } from "./rules/emergencyAccountPasswordSettings";
 import { emergencyGroupMembership } from "./rules/emergencyGroupMembership";
 import { emergencyPasswordStrength } from "./rules/emergencyPasswordStrength";
 import { emergencyGroupDeclaration } from "./rules/emergencyGroupDeclaration";
@@ -29,7 +29,6 @@ export const policies: EmergencyPolicy[] = [
     emergencyPasswordStrength,
     trustedCustody,
     emergencyAccountDeclaration,
-    emergencyAccountPasswordSettings,
     emergencyResourceOptions,
     undeclaredResources,
     globalAdministratorAssignment,
@@ -44,6 +43,7 @@ export const policies: EmergencyPolicy[] = [
     actionGroupDeclared,
     monitoringSilencers,
     monitoringEveryAccount,
+    bootstrapPasswordSource,
     passwordSecrecy,
     passwordCustody,
     emergencyAccessPresence,

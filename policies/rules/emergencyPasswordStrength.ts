@@ -1,60 +1,37 @@
+// The bootstrap RandomPassword of every emergency account is generated exactly as the contract declares it
+// (declaration/credentials.ts): a length of at least the trusted floor, every character class required at least
+// PASSWORD_MIN_PER_CLASS times, specials exactly PASSWORD_SPECIAL_CHARACTERS, no keepers, no other input. Deny by
+// default: an input the declaration does not know is itself a violation. A resource policy, so `pulumi up` stops
+// before the step. The custody resource's password is judged by emergency-credential-require-trusted-custody.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { TYPES } from "../contract/constants";
+import { bootstrapPasswordDeclaration } from "../contract/declaration/credentials";
+import { judgeInputs } from "../contract/declaration/inputs";
+import { trustedConfigSchema, trustedParameters } from "../contract/trust";
+import { containsUnknown, deferUntilKnown, isEmergencyChild, rawProps } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
-import { LIMITS, TYPES } from "../contract/constants";
-import { isEmergencyChild, isUnknown, rawProps } from "../lib/emergency";
 
-const CLASSES = [
-    ["upper", "minUpper"],
-    ["lower", "minLower"],
-    ["numeric", "minNumeric"],
-    ["special", "minSpecial"],
-] as const;
-
-/**
- * Every emergency password is long and uses every character class: the one each custody resource generates
- * (its passwordLength; the classes are the contract's), and the bootstrap RandomPassword the user is created with.
- */
 export const emergencyPasswordStrength = definePolicy<ResourceValidationPolicy>({
     name: "emergency-password-require-strength",
     description:
-        "Emergency account passwords are generated with at least the minimum length (24 by default): the custody " +
-        "resource's passwordLength, and the bootstrap RandomPassword, which must also require upper-case, lower-case, " +
-        "digits and special characters, at least one of each.",
-    remediationSteps: "Raise passwordLength (config) back to 24 or more and keep every character class required.",
-    configSchema: {
-        properties: {
-            minimumLength: {
-                type: "integer",
-                minimum: LIMITS.passwordLength.min,
-                default: LIMITS.passwordLength.min,
-                description: "Shortest accepted password; never below 24.",
-            },
-        },
-    },
+        "Every input of an emergency account's bootstrap RandomPassword equals the contract's declaration: at least " +
+        "minimumPasswordLength characters (trusted pack config, never below 24), upper-case, lower-case, digits and " +
+        "specials all required at least twice, overrideSpecial exactly the contract's set, no keepers, nothing else.",
+    remediationSteps:
+        "Declare the bootstrap password through EmergencyAccess only (its inputs come from the contract); raise passwordLength " +
+        "to the trusted minimum.",
+    configSchema: trustedConfigSchema("minimumPasswordLength"),
     validateResource: (args, reportViolation) => {
-        const props = rawProps(args.props);
-        // A config below the product's floor cannot weaken the check.
-        const minimum = Math.max(LIMITS.passwordLength.min, args.getConfig<{ minimumLength?: number }>().minimumLength ?? 0);
-        if (args.type === TYPES.passwordCustody) {
-            if (!isUnknown(props.passwordLength) && !(Number(props.passwordLength) >= minimum)) {
-                reportViolation(`passwordLength is ${props.passwordLength}; emergency passwords need at least ${minimum} characters.`);
-            }
-            return;
-        }
         if (args.type !== TYPES.randomPassword || !isEmergencyChild(args.urn)) return;
-        if (!isUnknown(props.length) && !(Number(props.length) >= minimum)) {
-            reportViolation(`length is ${props.length}; emergency passwords need at least ${minimum} characters.`);
-        }
-        for (const [cls, min] of CLASSES) {
-            if (props[cls] === false) reportViolation(`${cls} characters are turned off; every class must be required.`);
-            if (!isUnknown(props[min]) && !(Number(props[min]) >= 1)) {
-                reportViolation(`${min} is ${props[min] ?? "unset"}; require at least 1 ${cls} character.`);
-            }
-        }
+        const { minimumPasswordLength } = trustedParameters(args.getConfig());
+        const verdict = judgeInputs(rawProps(args.props), bootstrapPasswordDeclaration(minimumPasswordLength), containsUnknown);
+        for (const problem of verdict.problems) reportViolation(`${args.name}: ${problem}`);
+        if (verdict.unknown.length > 0) deferUntilKnown(`${args.name}'s ${verdict.unknown.join(", ")}`);
     },
 }, {
     severity: "critical",
     rationale:
-        "A short or narrow generated password can be guessed or sprayed, and the accounts are excluded from every Conditional Access policy.",
+        "The bootstrap password is a working Global Administrator password until the custody resource replaces it: a short " +
+        "or narrow one can be guessed or sprayed, and the accounts are excluded from every Conditional Access policy.",
     frameworks: [{ framework: "microsoft" }, { framework: "nist80063b", controls: ["5.1.1.2"] }],
 });

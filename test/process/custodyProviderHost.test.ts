@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { combineShares, parseShare, type Envelope } from "../../components/passwordSealing";
-import { TYPES } from "../../policies/contract/constants";
+import { PASSWORD_MIN_PER_CLASS, TYPES } from "../../policies/contract/constants";
+import { PASSWORD_CHARACTER_CLASSES, passwordClassCounts } from "../../policies/contract/custody";
 import { assertNoFragments, openEnvelope, testCustodians, type TestCustodians } from "../helpers/custody";
 import { resourceUrn, startDynamicProviderHost, type DynamicProviderHost, type Properties } from "../helpers/dynamicProviderHost";
 import { installFakeAzureCli, type FakeAzureCli } from "../helpers/fakeAzureCli";
@@ -65,6 +66,8 @@ describe("the custody provider in the real dynamic-provider host", () => {
         custodians: keys.custodians,
         threshold: 2,
         graphEndpoint: fake.endpoint,
+        characterClasses: { ...PASSWORD_CHARACTER_CLASSES },
+        minimumPerClass: PASSWORD_MIN_PER_CLASS,
     });
 
     async function rebuild(envelopes: Envelope[], which: number[]): Promise<string> {
@@ -131,6 +134,22 @@ describe("the custody provider in the real dynamic-provider host", () => {
         for (const file of files) {
             assertNoFragments(fs.readFileSync(path.join(file.parentPath, file.name), "utf8"), fake.receivedPasswords, `file ${file.name}`);
         }
+    });
+
+    test("a narrowed character set given as input is generated from exactly (the pack, not the provider, refuses it)", async () => {
+        const classes = { ...PASSWORD_CHARACTER_CLASSES, special: "!" };
+        const checked = await host.check(URN, {}, { ...news("2027-Q3"), characterClasses: classes });
+        assert.deepEqual(checked.failures, []);
+        assert.deepEqual(checked.inputs.characterClasses, classes);
+        const before = fake.receivedPasswords.length;
+        const created = await host.create(URN, checked.inputs);
+        answers.push(checked, created);
+        assert.equal(fake.receivedPasswords.length, before + 1);
+        const password = fake.receivedPasswords[before];
+        const counts = passwordClassCounts(new TextEncoder().encode(password), classes);
+        assert.equal(counts.outside, 0, "no character outside the given set");
+        assert.ok(counts.special >= PASSWORD_MIN_PER_CLASS, "the one special character, at least twice");
+        assert.ok(![..."#$%&*+-=?"].some((c) => password.includes(c)), "no other special character");
     });
 
     test("the offline plan of the same sealed stack shows custody and envelopes, never a password", () => {

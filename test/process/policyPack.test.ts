@@ -66,9 +66,16 @@ describe("policy config over the protocol", () => {
     });
 
     test("parameters come from config: a longer minimum password", async () => {
-        await pack.configure({ "emergency-password-require-strength": { minimumLength: 40 } }, info);
+        await pack.configure(
+            {
+                "emergency-password-require-strength": { minimumPasswordLength: 40 },
+                "emergency-credential-require-trusted-custody": { minimumPasswordLength: 40 },
+            },
+            info,
+        );
         const { violations } = await evaluatePolicies(pack, copy());
-        assert.equal(violations.filter((v) => v.policy === "emergency-password-require-strength").length, 4, "2 bootstrap, 2 custody");
+        assert.equal(violations.filter((v) => v.policy === "emergency-password-require-strength").length, 2, "2 bootstrap passwords");
+        assert.equal(violations.filter((v) => v.policy === "emergency-credential-require-trusted-custody").length, 2, "2 custody resources");
     });
 
     test("the trusted pack config decides the custody modes: passkey only refuses sealed mode", async () => {

@@ -7,10 +7,12 @@ import {
     DIRECTORY_ROOT_SCOPE,
     EMERGENCY_ACCESS_TYPE,
     GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+    PASSWORD_MIN_PER_CLASS,
     PASSWORD_SPECIAL_CHARACTERS,
     STACK_OUTPUTS,
     TYPES,
 } from "../../policies/contract/constants";
+import { PASSWORD_CHARACTER_CLASSES } from "../../policies/contract/custody";
 import { resolveEmergencyAccessArgs } from "../../components/emergencyAccess";
 import { ConfigError } from "../../config/schema";
 import type { ProgramRun } from "../../plan/runProgram";
@@ -84,6 +86,9 @@ for (const accountCount of [2, 4]) {
                     custodians: [],
                     threshold: 0,
                     graphEndpoint: "https://graph.microsoft.com",
+                    // The generation rules are explicit inputs, so the pack sees them.
+                    characterClasses: PASSWORD_CHARACTER_CLASSES,
+                    minimumPerClass: PASSWORD_MIN_PER_CLASS,
                 });
                 assert.ok(custody.options.dependencies.includes(user.urn), `${custody.urn} waits for its user`);
                 assert.equal(custody.options.protect, true, custody.urn);

@@ -100,9 +100,9 @@ const TABLE: Array<[string, (resources: RecordedResource[]) => RecordedResource[
     ["special characters off", change(byName("password-1"), (p) => (p.special = false)), "emergency-password-require-strength"],
     ["minimum upper-case set to 0", change(byName("password-2"), (p) => (p.minUpper = 0)), "emergency-password-require-strength"],
     ["account disabled", change(byName("account-1"), (p) => (p.accountEnabled = false)), "emergency-account-require-canonical-declaration"],
-    ["forced password change", change(byName("account-1"), (p) => (p.forcePasswordChange = true)), "emergency-account-disallow-password-expiry"],
-    ["password expiry on", change(byName("account-2"), (p) => (p.disablePasswordExpiration = false)), "emergency-account-disallow-password-expiry"],
-    ["weak passwords allowed", change(byName("account-1"), (p) => (p.disableStrongPassword = true)), "emergency-account-disallow-password-expiry"],
+    ["forced password change", change(byName("account-1"), (p) => (p.forcePasswordChange = true)), "emergency-account-require-canonical-declaration"],
+    ["password expiry on", change(byName("account-2"), (p) => (p.disablePasswordExpiration = false)), "emergency-account-require-canonical-declaration"],
+    ["weak passwords allowed", change(byName("account-1"), (p) => (p.disableStrongPassword = true)), "emergency-account-require-canonical-declaration"],
     ["an on-premises immutable id", change(byName("account-2"), (p) => (p.onpremisesImmutableId = "bXlJbW11dGFibGVJZA==")), "emergency-account-require-canonical-declaration"],
     ["a custom-domain UPN", change(byName("account-1"), (p) => (p.userPrincipalName = "breakglass-1@contoso.com")), "emergency-account-require-canonical-declaration"],
     ["protect off on an account", unprotect(byName("account-2")), "emergency-resource-require-canonical-options"],
@@ -141,7 +141,7 @@ const TABLE: Array<[string, (resources: RecordedResource[]) => RecordedResource[
     ["a user that would take its bootstrap password back", userWithoutIgnoreChanges(2), "emergency-credential-require-custody"],
     ["a sealed password one custodian opens alone", sealToOne, "emergency-credential-require-trusted-custody"],
     ["an unknown custody mode", change(byName("password-custody-2"), (p) => (p.mode = "plain-text")), "emergency-credential-require-trusted-custody"],
-    ["a custody password of 23 characters", change(byName("password-custody-1"), (p) => (p.passwordLength = 23)), "emergency-password-require-strength"],
+    ["a custody password of 23 characters", change(byName("password-custody-1"), (p) => (p.passwordLength = 23)), "emergency-credential-require-trusted-custody"],
     ["protect off on a custody resource", unprotect(byName("password-custody-1")), "emergency-resource-require-canonical-options"],
 ];
 

@@ -2,9 +2,10 @@
 // the packed tarball (test/process/packedPolicyPack.test.ts) are both judged against this one list.
 import type { Attack } from "./attack";
 import { BASELINE_ATTACKS } from "./baseline";
+import { CREDENTIAL_ATTACKS } from "./credentials";
 import { IDENTITY_ATTACKS, SCOPE_ATTACKS } from "./identity";
 import { MONITORING_ATTACKS } from "./monitoring";
 
 export type { Attack } from "./attack";
 
-export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...IDENTITY_ATTACKS, ...SCOPE_ATTACKS, ...MONITORING_ATTACKS];
+export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...CREDENTIAL_ATTACKS, ...IDENTITY_ATTACKS, ...SCOPE_ATTACKS, ...MONITORING_ATTACKS];

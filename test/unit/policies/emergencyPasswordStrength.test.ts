@@ -1,55 +1,77 @@
+// The bootstrap RandomPassword's declaration, deny by default: every input as the contract declares it, the length at
+// least the trusted floor, nothing the declaration does not know.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TYPES } from "../../../policies/contract/constants";
+import { PASSWORD_SPECIAL_CHARACTERS, TYPES } from "../../../policies/contract/constants";
 import { emergencyPasswordStrength as policy } from "../../../policies/rules/emergencyPasswordStrength";
-import { fixtureStack, setProp, validateEachResource, validateResource } from "../../helpers/policyHarness";
+import { UNKNOWN, fixtureStack, setProp, validateEachResource, validateResource, type TestResource } from "../../helpers/policyHarness";
 import { byType, first } from "../../helpers/select";
 
+const NAME = "emergency-access-password-1";
+
+async function bootstrap(): Promise<TestResource> {
+    return first(await fixtureStack(), byType(TYPES.randomPassword));
+}
+
 describe(policy.name, () => {
-    test("passes the fixture stack", async () => {
-        assert.deepEqual(await validateEachResource(policy, await fixtureStack()), { violations: [], deferred: undefined });
+    test("passes the fixture stack, whose bootstrap passwords are declared as the contract says", async () => {
+        const stack = await fixtureStack();
+        assert.equal(stack.filter(byType(TYPES.randomPassword)).length, 2);
+        assert.deepEqual(await validateEachResource(policy, stack), { violations: [], deferred: undefined });
     });
 
+    const length = (value: unknown, floor = 24) =>
+        `${NAME}: length is ${JSON.stringify(value)}; emergency passwords need a whole number of characters from ${floor} to 256.`;
     const cases: Array<[string, string, unknown, string]> = [
-        ["a 23-character password", "length", 23, "length is 23; emergency passwords need at least 24 characters."],
-        ["special characters off", "special", false, "special characters are turned off; every class must be required."],
-        ["upper-case characters off", "upper", false, "upper characters are turned off; every class must be required."],
-        ["minNumeric 0", "minNumeric", 0, "minNumeric is 0; require at least 1 numeric character."],
-        ["minLower unset", "minLower", undefined, "minLower is unset; require at least 1 lower character."],
+        ["shortened to 16", "length", 16, length(16)],
+        ["longer than Entra accepts", "length", 300, length(300)],
+        ["a fractional length", "length", 30.5, length(30.5)],
+        ["overrideSpecial \"!\"", "overrideSpecial", "!", `${NAME}: overrideSpecial is "!"; the declaration says ${JSON.stringify(PASSWORD_SPECIAL_CHARACTERS)}.`],
+        ["special characters off", "special", false, `${NAME}: special is false; the declaration says true.`],
+        ["upper-case off", "upper", false, `${NAME}: upper is false; the declaration says true.`],
+        ["minNumeric 1", "minNumeric", 1, `${NAME}: minNumeric is 1; the declaration says 2.`],
+        ["minLower unset", "minLower", undefined, `${NAME}: minLower is unset; the declaration says 2.`],
+        ["keepers that rotate it", "keepers", { deployedAt: "2026-11-26T09:00:00Z" }, `${NAME}: unexpected input keepers ({"deployedAt":"2026-11-26T09:00:00Z"}): the gate accepts only the declared inputs.`],
+        ["an unknown input", "minSpecial2", 0, `${NAME}: unexpected input minSpecial2 (0): the gate accepts only the declared inputs.`],
     ];
     for (const [what, key, value, message] of cases) {
         test(`refuses ${what}`, async () => {
-            const password = first(await fixtureStack(), byType(TYPES.randomPassword));
+            const password = await bootstrap();
             setProp(password, key, value);
             assert.deepEqual((await validateResource(policy, password)).violations, [message]);
         });
     }
 
-    test("a configured minimum raises the floor but cannot lower it", async () => {
-        const password = first(await fixtureStack(), byType(TYPES.randomPassword));
-        assert.deepEqual((await validateResource(policy, password, { minimumLength: 40 })).violations, [
-            "length is 32; emergency passwords need at least 40 characters.",
-        ]);
+    test("tolerates an empty input a provider fills in (keepers: {})", async () => {
+        const password = await bootstrap();
+        setProp(password, "keepers", {});
+        assert.deepEqual((await validateResource(policy, password)).violations, []);
+    });
+
+    test("the trusted minimumPasswordLength raises the floor", async () => {
+        const password = await bootstrap();
+        assert.deepEqual((await validateResource(policy, password, { minimumPasswordLength: 40 })).violations, [length(32, 40)]);
+        assert.deepEqual((await validateResource(policy, password, { minimumPasswordLength: 32 })).violations, []);
+    });
+
+    test("a configured floor below the contract's cannot lower it", async () => {
+        const password = await bootstrap();
         setProp(password, "length", 23);
-        assert.deepEqual((await validateResource(policy, password, { minimumLength: 8 })).violations, [
-            "length is 23; emergency passwords need at least 24 characters.",
-        ]);
+        assert.deepEqual((await validateResource(policy, password, { minimumPasswordLength: 8 })).violations, [length(23)]);
     });
 
-    test("refuses a custody resource generating fewer characters than the floor or the configured minimum", async () => {
-        const custody = first(await fixtureStack(), byType(TYPES.passwordCustody));
-        assert.deepEqual((await validateResource(policy, custody)).violations, []);
-        assert.deepEqual((await validateResource(policy, custody, { minimumLength: 40 })).violations, [
-            "passwordLength is 32; emergency passwords need at least 40 characters.",
-        ]);
-        setProp(custody, "passwordLength", 23);
-        assert.deepEqual((await validateResource(policy, custody, { minimumLength: 8 })).violations, [
-            "passwordLength is 23; emergency passwords need at least 24 characters.",
-        ]);
+    test("judges every known input and defers only an unknown one", async () => {
+        const password = await bootstrap();
+        setProp(password, "length", UNKNOWN);
+        setProp(password, "overrideSpecial", "!");
+        const verdict = await validateResource(policy, password);
+        assert.equal(verdict.violations.length, 1);
+        assert.match(verdict.violations[0], /overrideSpecial is "!"/);
+        assert.match(verdict.deferred ?? "", /emergency-access-password-1's length/);
     });
 
-    test("ignores passwords outside the EmergencyAccess component", async () => {
-        const password = first(await fixtureStack(), byType(TYPES.randomPassword));
+    test("leaves RandomPasswords outside the EmergencyAccess component to the provenance and resource rules", async () => {
+        const password = await bootstrap();
         password.urn = password.urn.replace("entra-emergency-access:index:EmergencyAccess$", "");
         setProp(password, "length", 8);
         assert.deepEqual((await validateResource(policy, password)).violations, []);

@@ -1,8 +1,11 @@
+// The custody resource's declaration, deny by default (user id, rotation label, length, Graph endpoint, generation
+// rules, nothing else), and the trusted custody settings (mode, custodians, threshold).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TYPES } from "../../../policies/contract/constants";
+import { PASSWORD_CHARACTER_CLASSES } from "../../../policies/contract/custody";
 import { trustedCustody as policy } from "../../../policies/rules/trustedCustody";
-import { fixtureStack, setProp, validateEachResource, validateResource, type TestResource } from "../../helpers/policyHarness";
+import { UNKNOWN, fixtureStack, setProp, validateEachResource, validateResource, type TestResource } from "../../helpers/policyHarness";
 import { byType, first } from "../../helpers/select";
 import { testRecipient } from "../../helpers/custody";
 
@@ -18,6 +21,98 @@ async function sealed(n: number, k: number): Promise<TestResource> {
 describe(policy.name, () => {
     test("passes the fixture stack (passkey mode)", async () => {
         assert.deepEqual(await validateEachResource(policy, await fixtureStack()), { violations: [], deferred: undefined });
+    });
+
+    const NAME = "emergency-access-password-custody-1";
+    const custodyOne = async () => first(await fixtureStack(), byType(TYPES.passwordCustody));
+
+    test("the fixture declares the generation rules as explicit inputs", async () => {
+        const custody = await custodyOne();
+        assert.deepEqual(custody.inputs.characterClasses, PASSWORD_CHARACTER_CLASSES);
+        assert.equal(custody.inputs.minimumPerClass, 2);
+        assert.equal(custody.inputs.rotation, "2026-Q4");
+    });
+
+    const length = (value: unknown, floor = 24) =>
+        `${NAME}: passwordLength is ${JSON.stringify(value)}; emergency passwords need a whole number of characters from ${floor} to 256.`;
+    const declarationCases: Array<[string, string, unknown, string | RegExp]> = [
+        [
+            "a character set narrowed to one special character",
+            "characterClasses",
+            { ...PASSWORD_CHARACTER_CLASSES, special: "!" },
+            `${NAME}: characterClasses is ${JSON.stringify({ ...PASSWORD_CHARACTER_CLASSES, special: "!" })}; the declaration says ${JSON.stringify(PASSWORD_CHARACTER_CLASSES)}.`,
+        ],
+        ["the character classes left out", "characterClasses", undefined, /^emergency-access-password-custody-1: characterClasses is unset; the declaration says/],
+        ["a minimum per class of 0", "minimumPerClass", 0, `${NAME}: minimumPerClass is 0; the declaration says 2.`],
+        ["a length below the floor", "passwordLength", 23, length(23)],
+        ["a length given as text", "passwordLength", "32", length("32")],
+        [
+            "a Graph endpoint on another host",
+            "graphEndpoint",
+            "https://graph.example.net",
+            `${NAME}: graphEndpoint is "https://graph.example.net"; the password is sent there, so it must be one of Microsoft Graph's: ` +
+                "https://graph.microsoft.com, https://graph.microsoft.us, https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn.",
+        ],
+        ["an unexpected input", "logTo", "https://collector.example.net", `${NAME}: unexpected input logTo ("https://collector.example.net"): the gate accepts only the declared inputs.`],
+        ["a user object id that is not one", "userObjectId", "breakglass-1", `${NAME}: userObjectId is "breakglass-1"; it must be the user's object id.`],
+    ];
+    for (const [what, key, value, message] of declarationCases) {
+        test(`refuses ${what}`, async () => {
+            const custody = await custodyOne();
+            setProp(custody, key, value);
+            const { violations } = await validateResource(policy, custody);
+            assert.equal(violations.length, 1, violations.join("\n"));
+            if (typeof message === "string") assert.equal(violations[0], message);
+            else assert.match(violations[0], message);
+        });
+    }
+
+    const clockLabels = [
+        "2026-11-26T09:00:00.000Z",
+        "2026-11-26 09:00",
+        "20261126T090000Z",
+        "1795683600",
+        "1795683600123",
+        "Thu Nov 26 2026 09:00:00 GMT+0000 (Coordinated Universal Time)",
+        "Thu, 26 Nov 2026 09:00:00 GMT",
+        "rotation-2026-11-26-0900",
+    ];
+    for (const label of clockLabels) {
+        test(`refuses a rotation label made from a clock: ${label}`, async () => {
+            const custody = await custodyOne();
+            setProp(custody, "rotation", label);
+            const { violations } = await validateResource(policy, custody);
+            assert.equal(violations.length, 1, violations.join("\n"));
+            assert.match(violations[0], /^emergency-access-password-custody-1: rotation is refused: passwordRotation .* looks generated from a clock \(/);
+            assert.match(violations[0], /such as initial, 2026-Q4, 2026-11-26, incident-42\.$/);
+        });
+    }
+
+    test("accepts rotation labels changed on purpose", async () => {
+        for (const label of ["initial", "2026-Q4", "2026-11-26", "incident-42", "after-test-2027-01", "20261126"]) {
+            const custody = await custodyOne();
+            setProp(custody, "rotation", label);
+            assert.deepEqual((await validateResource(policy, custody)).violations, [], label);
+        }
+    });
+
+    test("the trusted minimumPasswordLength raises the floor; a lower one cannot lower it", async () => {
+        const custody = await custodyOne();
+        assert.deepEqual((await validateResource(policy, custody, { minimumPasswordLength: 40 })).violations, [length(32, 40)]);
+        setProp(custody, "passwordLength", 23);
+        assert.deepEqual((await validateResource(policy, custody, { minimumPasswordLength: 8 })).violations, [length(23)]);
+    });
+
+    test("during a first preview judges everything and defers only the user's object id", async () => {
+        const custody = await custodyOne();
+        setProp(custody, "userObjectId", UNKNOWN);
+        const preview = await validateResource(policy, custody);
+        assert.deepEqual(preview.violations, []);
+        assert.match(preview.deferred ?? "", /emergency-access-password-custody-1's userObjectId \(checked on pulumi up, once the ids exist\)/);
+        setProp(custody, "characterClasses", { ...PASSWORD_CHARACTER_CLASSES, special: "!" });
+        const narrowed = await validateResource(policy, custody);
+        assert.equal(narrowed.violations.length, 1);
+        assert.ok(narrowed.deferred);
     });
 
     test("passes sealed mode with 3 custodians and threshold 2", async () => {
