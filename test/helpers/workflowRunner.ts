@@ -45,6 +45,7 @@ fi
 case "$*" in
     # Installs and the pack's build script: nothing to do.
     "ci "* | *" ci "* | *"run build"*) exit "\${FAKE_BUILD_EXIT:-0}" ;;
+    test) echo "fake npm test"; exit "\${FAKE_TEST_EXIT:-0}" ;;
 esac
 # The plan of this checkout (npm run plan): the pull request's own gate.
 case "$*" in

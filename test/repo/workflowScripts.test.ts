@@ -213,8 +213,9 @@ describe("the plan job runs the tests after the verdict, without the base checko
         for (const exit of [0, 1]) {
             const job = newJob();
             fs.mkdirSync(path.join(job, "base", "plan"), { recursive: true });
-            const run = runStep(job, step, CONTEXT, { FAKE_PR_PLAN_EXIT: String(exit) });
+            const run = runStep(job, step, CONTEXT, { FAKE_TEST_EXIT: String(exit) });
             assert.equal(run.status, exit, run.output);
+            assert.match(run.output, /fake npm test/);
             assert.equal(fs.existsSync(path.join(job, "base")), false);
             assert.deepEqual(run.calls, [["npm", "test"]]);
         }
