@@ -430,7 +430,9 @@ class QueryTree {
                 return node.Kind === k.BetweenExpression ? inside : not(inside);
             }
         }
-        if (this.isInOperator(node)) return this.evaluateIn(node, row, depth);
+        if (this.isInOperator(node) || node.Kind === k.HasAnyExpression || node.Kind === k.HasAllExpression) {
+            return this.evaluateIn(node, row, depth);
+        }
         if (node.Left && node.Right && node.Operator?.IsToken) {
             const op = (node.Operator.Text ?? "").toLowerCase();
             if (op === "and") return and(next(node.Left), next(node.Right));
@@ -485,6 +487,7 @@ class QueryTree {
         return builtin(name, args);
     }
 
+    /** `in`, `in~`, `!in`, `!in~`, `has_any` and `has_all` over a list of values or dynamic arrays. */
     private evaluateIn(node: KustoNode, row: Row, depth: number): Value | undefined {
         const op = (node.Operator?.Text ?? "").toLowerCase();
         const value = this.evaluate(node.Left!, row, depth + 1);
@@ -494,9 +497,12 @@ class QueryTree {
             if (item?.kind === "list") items.push(...item.items);
             else items.push(item);
         }
-        const caseless = op.endsWith("~");
+        if (op === "has_all") {
+            return items.reduce((all: Value | undefined, item) => and(all, binary("has", value, item)), bool(true));
+        }
+        const test = op === "has_any" ? "has" : op.endsWith("~") ? "=~" : "==";
         let found: Value | undefined = bool(false);
-        for (const item of items) found = or(found, binary(caseless ? "=~" : "==", value, item));
+        for (const item of items) found = or(found, binary(test, value, item));
         return op.startsWith("!") ? not(found) : found;
     }
 
@@ -716,6 +722,20 @@ function not(a: Value | undefined): Value | undefined {
     return a?.kind === "bool" ? bool(!a.value) : undefined;
 }
 
+const TICKS_PER_DAY = 24 * 60 * 60 * 1000 * TICKS_PER_MS;
+/** datetime_add's parts, in ticks; a month and a year at their shortest, since only the direction of a shift matters here. */
+const DATETIME_PARTS: Readonly<Record<string, number>> = {
+    year: 365 * TICKS_PER_DAY,
+    quarter: 89 * TICKS_PER_DAY,
+    month: 28 * TICKS_PER_DAY,
+    week: 7 * TICKS_PER_DAY,
+    day: TICKS_PER_DAY,
+    hour: TICKS_PER_DAY / 24,
+    minute: 60 * 1000 * TICKS_PER_MS,
+    second: 1000 * TICKS_PER_MS,
+    millisecond: TICKS_PER_MS,
+};
+
 const MIRRORED: Readonly<Record<string, string>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
 
 /** An ordering comparison (<, <=, >, >=, ==, !=) of two values of the same kind; records' times come just before now. */
@@ -775,6 +795,7 @@ function scalar(value: Value): number | string | boolean | undefined {
 /** Kusto's string operators: [case-insensitive?, test]. Each has a `!` negation. */
 const STRING_OPERATORS: Readonly<Record<string, readonly [boolean, (text: string, term: string) => boolean]>> = {
     "=~": [true, (text, term) => text === term],
+    "matches regex": [false, matchesRegex],
     has: [true, hasTerm],
     has_cs: [false, hasTerm],
     hasprefix: [true, (text, term) => new RegExp(`(^|[^a-z0-9])${escapeRegExp(term)}`, "i").test(text)],
@@ -792,6 +813,15 @@ function hasTerm(text: string, term: string): boolean {
     return new RegExp(`(^|[^a-zA-Z0-9])${escapeRegExp(term)}($|[^a-zA-Z0-9])`).test(text);
 }
 
+/**
+ * `matches regex`, with JavaScript's engine: RE2 and JavaScript agree on the usual syntax, and a pattern JavaScript
+ * cannot read throws, which the caller turns into "unknown". `(?i)` at the start makes it case-insensitive.
+ */
+function matchesRegex(text: string, pattern: string): boolean {
+    const caseless = pattern.startsWith("(?i)");
+    return new RegExp(caseless ? pattern.slice(4) : pattern, caseless ? "i" : "").test(text);
+}
+
 function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -804,7 +834,12 @@ function binary(op: string, a: Value | undefined, b: Value | undefined): Value |
     if (stringOperator) {
         if (a?.kind !== "string" || b?.kind !== "string") return undefined;
         const [caseless, test] = stringOperator;
-        const result = caseless ? test(a.value.toLowerCase(), b.value.toLowerCase()) : test(a.value, b.value);
+        let result: boolean;
+        try {
+            result = caseless ? test(a.value.toLowerCase(), b.value.toLowerCase()) : test(a.value, b.value);
+        } catch {
+            return undefined; // a regular expression JavaScript cannot read
+        }
         return bool(negated ? !result : result);
     }
     if (!a || !b) return undefined;
@@ -869,6 +904,13 @@ function builtin(name: string, args: readonly (Value | undefined)[]): Value | un
             return args.every((a) => a?.kind === "string")
                 ? { kind: "string", value: args.map((a) => (a as { value: string }).value).join("") }
                 : undefined;
+        case "strlen":
+            return first?.kind === "string" ? { kind: "number", value: [...first.value].length } : undefined;
+        case "datetime_add": {
+            const unit = first?.kind === "string" ? DATETIME_PARTS[first.value.toLowerCase()] : undefined;
+            if (unit === undefined || second?.kind !== "number" || third?.kind !== "time") return undefined;
+            return { kind: "time", ticks: third.ticks + second.value * unit };
+        }
         case "iff":
         case "iif":
             return first?.kind === "bool" ? (first.value ? second : third) : undefined;
