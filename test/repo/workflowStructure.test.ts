@@ -230,7 +230,6 @@ describe("pull request workflow", () => {
         const lines = plan.split("\n").filter((line) => line.trim() && !line.trim().startsWith("#"));
         assert.deepEqual(lines, [
             "npm --prefix base ci --no-audit --no-fund",
-            "if [ -f base/policies/package-lock.json ]; then npm --prefix base/policies ci --no-audit --no-fund; fi",
             "npm --prefix base/policies run build --if-present",
         ]);
         const previewSteps = stepNames("pull-request.yml", "preview");
