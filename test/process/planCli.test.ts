@@ -8,8 +8,12 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { NOT_USER_SCOPED_REASONS } from "../../policies/contract/conditionalAccess";
 import { STACK_OUTPUTS, TYPES } from "../../policies/contract/constants";
+import { PACK_CONFIG_FILE, withStandInsUnknown } from "../../plan/plan";
+import { ENCRYPTED_STAND_IN } from "../../plan/project";
 import { SECRET_PLACEHOLDER } from "../../plan/serialized";
-import { FIXTURE_PLAN_ARGS, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
+import { UNKNOWN_VALUE } from "../../policies/contract/constants";
+import { policies } from "../../policies/policies";
+import { FIXTURE_CONFIG_FILE, FIXTURE_PLAN_ARGS, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
 
 const TSX_CLI = ["--import", "tsx", path.join(PROJECT_DIR, "plan", "cli.ts")];
 
@@ -45,6 +49,11 @@ describe("npm run plan -- --json on the fixture stack", () => {
 
     test("is one object with the stack, resources, violations and summary", () => {
         assert.equal(output.stack, FIXTURE_STACK);
+        assert.deepEqual(
+            output.pack,
+            { dir: path.join(PROJECT_DIR, "policies"), config: path.join(PROJECT_DIR, "policies", PACK_CONFIG_FILE) },
+            "the repository's pack with its own trusted config, by default",
+        );
         assert.ok(Array.isArray(output.resources));
         assert.deepEqual(output.violations, []);
         assert.equal(output.summary.resources, output.resources.length);
@@ -219,11 +228,138 @@ describe("plan exit codes and --config-file", { concurrency: 4 }, () => {
         assert.match(stderr, /entra-emergency-access:passwordRotation in Pulumi\.encrypted\.yaml is encrypted as a whole; the offline plan cannot decrypt it/);
     });
 
+    /** Exit 2 with exactly one stderr line, matching `line`: no stack trace, no usage text. */
+    async function refusedInOneLine(args: readonly string[], line: RegExp) {
+        const { code, stdout, stderr } = await plan(args);
+        assert.equal(code, 2, stderr);
+        assert.equal(stdout, "");
+        const lines = stderr.trimEnd().split("\n");
+        assert.equal(lines.length, 1, `one line on stderr, got:\n${stderr}`);
+        assert.match(lines[0], line);
+        assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
+    }
+
+    test("2 naming the key, in one line, for a --config value that is not YAML", async () => {
+        await refusedInOneLine(
+            [...FIXTURE_PLAN_ARGS, "--config", "accountCount=[2"],
+            /^plan: entra-emergency-access:accountCount: the --config value "\[2" is not valid YAML: /,
+        );
+    });
+
+    test("2 naming the policy and the parameter for a wrong type in a policy parameter", async () => {
+        // Whichever policy the pack serves with an integer parameter (policies are renamed as the pack evolves).
+        const [policy, parameter] =
+            policies
+                .flatMap((p) => Object.entries(p.configSchema?.properties ?? {}).map(([name, schema]) => [p.name, name, schema] as const))
+                .find(([, , schema]) => (schema as { type?: string }).type === "integer") ?? assert.fail("no policy takes an integer parameter");
+        const file = stackFile("wrong-type.json");
+        fs.writeFileSync(file, JSON.stringify({ [policy]: { [parameter]: "long" } }));
+        await refusedInOneLine(
+            [...FIXTURE_PLAN_ARGS, "--policy-config", file],
+            new RegExp(`^plan: policy config: ${policy}: parameter ${parameter}: must be an integer \\(got "long"\\)$`),
+        );
+    });
+
+    const someLevelledPolicy = () => policies[0].name;
+    const badLevels: Array<[string, () => unknown, RegExp]> = [
+        ["a numeric level for all", () => ({ all: 1 }), /all: the enforcement level must be one of "advisory", "mandatory", "remediate", "disabled" \(got 1\)$/],
+        ["an unknown level name", () => ({ [someLevelledPolicy()]: "strict" }), /: the enforcement level must be one of .* \(got "strict"\)$/],
+        ["a numeric enforcementLevel", () => ({ [someLevelledPolicy()]: { enforcementLevel: 0 } }), /\.enforcementLevel: must be one of .* \(got 0\)$/],
+    ];
+    for (const [what, config, line] of badLevels) {
+        test(`2 for ${what} in the policy config`, async () => {
+            const file = stackFile(`level-${what.replace(/\W+/g, "-")}.json`);
+            fs.writeFileSync(file, JSON.stringify(config()));
+            await refusedInOneLine([...FIXTURE_PLAN_ARGS, "--policy-config", file], new RegExp(`^plan: policy config ${path.basename(file)}: .*${line.source}`));
+        });
+    }
+
+    test("2 suggesting the right key for a key in a misspelled namespace, from --config", async () => {
+        await refusedInOneLine(
+            [...FIXTURE_PLAN_ARGS, "--config", "entra-emergency-acces:accountCount=3"],
+            /^plan: entra-emergency-acces:accountCount: is not in this project's namespace .*; did you mean entra-emergency-access:accountCount\?$/,
+        );
+    });
+
+    test("2 suggesting the right key for a key in a misspelled namespace, from the stack file", async () => {
+        const file = stackFile("Pulumi.typo.yaml");
+        fs.writeFileSync(file, `${fs.readFileSync(FIXTURE_CONFIG_FILE, "utf8")}\n  Entra-Emergency-Access:passwordLength: 40\n`);
+        await refusedInOneLine(
+            ["--stack", "typo", "--config-file", file],
+            /^plan: Entra-Emergency-Access:passwordLength: is not in this project's namespace .*; did you mean entra-emergency-access:passwordLength\?$/,
+        );
+    });
+
+    test("2 explaining the trusted maximum for sentinel.queryFrequency PT1H, which the pack would refuse", async () => {
+        await refusedInOneLine(
+            [...FIXTURE_PLAN_ARGS, "--config", "sentinel={resourceGroupName: rg-sec, workspaceName: law-sec, queryFrequency: PT1H}"],
+            /^plan: entra-emergency-access:sentinel\.queryFrequency: must be at most PT5M: the policy pack's trusted maximum \(got "PT1H"\)/,
+        );
+    });
+
+    test("2 for a --policy-pack folder that is no pack", async () => {
+        await refusedInOneLine([...FIXTURE_PLAN_ARGS, "--policy-pack", dir], /^plan: --policy-pack: .* is not a policy pack folder \(it has no PulumiPolicy\.yaml\)$/);
+    });
+
+    test("--policy-pack judges with another pack folder and that folder's own policy-config.json", async () => {
+        // A checkout of "the base branch's" pack: a copy, whose trusted config makes the presence policy advisory.
+        const checkout = path.join(dir, "base");
+        fs.cpSync(path.join(PROJECT_DIR, "policies"), path.join(checkout, "policies"), {
+            recursive: true,
+            filter: (source) => !source.includes(`${path.sep}node_modules`),
+        });
+        fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(checkout, "node_modules"), "dir");
+        const packDir = path.join(checkout, "policies");
+        fs.writeFileSync(path.join(packDir, PACK_CONFIG_FILE), JSON.stringify({ "emergency-access-require-presence": "advisory" }));
+        const { code, stdout, stderr } = await plan([...bare(), "--policy-pack", packDir, "--json"]);
+        assert.equal(code, 0, stderr);
+        const result = JSON.parse(stdout);
+        assert.deepEqual(result.pack, { dir: packDir, config: path.join(packDir, PACK_CONFIG_FILE) });
+        assert.ok(result.violations.some((v: any) => v.policy === "emergency-access-require-presence" && v.enforcementLevel === "advisory"));
+        assert.equal(result.summary.mandatoryViolations, 0);
+        // The table names the pack and its config too.
+        const table = await plan([...bare(), "--policy-pack", packDir, "--policy-config", stackFile("advisory.json")]);
+        assert.equal(table.code, 0, table.stderr);
+        assert.match(table.stdout, new RegExp(`^Policy pack: ${packDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+        assert.match(table.stdout, /^Policy config: .*advisory\.json$/m);
+    });
+
     test("2 for an unknown option, with the usage, which documents --config-file", async () => {
         const { code, stderr } = await plan(["--stak", FIXTURE_STACK]);
         assert.equal(code, 2);
         assert.match(stderr, /Unknown option '--stak'/);
         assert.match(stderr, /Usage: npm run plan/);
         assert.match(stderr, /--config-file <file> use the configuration values in the specified file rather than detecting/);
+    });
+});
+
+describe("the encrypted-value stand-in reaches the pack as a value not known yet", () => {
+    test("every string holding the stand-in, in inputs and outputs at any depth, becomes the engine's unknown value", () => {
+        const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: ENCRYPTED_STAND_IN };
+        assert.deepEqual(
+            withStandInsUnknown({ webhookReceivers: [{ name: "hook", serviceUri: secret }], note: `see ${ENCRYPTED_STAND_IN}`, n: 1, ok: "x" }),
+            {
+                webhookReceivers: [{ name: "hook", serviceUri: { ...secret, value: UNKNOWN_VALUE } }],
+                note: UNKNOWN_VALUE,
+                n: 1,
+                ok: "x",
+            },
+        );
+    });
+
+    test("a stack with an encrypted webhook: the note stays, and no violation judges the stand-in's address", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-standin-"));
+        try {
+            const file = path.join(dir, "Pulumi.webhook.yaml");
+            const fixture = fs.readFileSync(FIXTURE_CONFIG_FILE, "utf8");
+            fs.writeFileSync(file, `${fixture.trimEnd()}\n    webhooks:\n      - secure: AAABAKlr2Q==\n`);
+            const { code, stdout, stderr } = await plan(["--stack", "webhook", "--config-file", file, "--json"]);
+            assert.ok(code === 0 || code === 1, stderr);
+            const result = JSON.parse(stdout);
+            assert.ok(result.notes.some((n: string) => n.includes(ENCRYPTED_STAND_IN)), result.notes.join("\n"));
+            for (const v of result.violations) assert.ok(!v.message.includes("encrypted-value.invalid"), v.message);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

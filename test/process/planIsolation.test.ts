@@ -1,0 +1,152 @@
+// The offline plan is a harness the program cannot touch: the program runs in its own process, and the verdict, the
+// analyzer client and the exit code stay in the plan's. Each case copies the program to a temporary folder, weakens
+// it (the component loses its Sentinel workspace, which the pack must refuse) and adds code that tries to turn the
+// verdict into a clean exit: process.exitCode = 0, process.exit(0) at several points, a fake JSON plan on stdout, a
+// result of its own over the IPC channel, a patched analyzer client. The repository's own plan (plan/cli.ts) is
+// pointed at the copy with --project-dir, as CI points the base branch's plan at a pull request's program.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { FIXTURE_CONFIG_FILE, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
+
+const CLI = path.join(PROJECT_DIR, "plan", "cli.ts");
+
+/** What the program needs to run: everything it imports, its project file and its TypeScript settings. */
+const PROGRAM_PARTS = ["index.ts", "components", "config", "graph", "program", "policies/contract", "Pulumi.yaml", "package.json", "tsconfig.json"];
+
+/** The program edit that weakens the stack: the component gets no Sentinel workspace and no alerts. */
+const MONITORING_ARGS = "        sentinel: config.sentinel,\n        alerts: config.alerts,\n";
+
+let root: string;
+let copies = 0;
+
+/** A copy of the program in its own folder, its index.ts changed by `edit`; node_modules is the repository's. */
+function programCopy(edit: (index: string) => string): string {
+    const dir = path.join(root, `program-${++copies}`);
+    for (const part of PROGRAM_PARTS) fs.cpSync(path.join(PROJECT_DIR, part), path.join(dir, part), { recursive: true });
+    fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const index = path.join(dir, "index.ts");
+    const before = fs.readFileSync(index, "utf8");
+    const after = edit(before);
+    assert.notEqual(after, before, "the edit changed index.ts");
+    fs.writeFileSync(index, after);
+    return dir;
+}
+
+/** index.ts without the component's monitoring: the pack's mandatory verdict. */
+function weakened(index: string): string {
+    assert.ok(index.includes(MONITORING_ARGS), "index.ts passes sentinel and alerts to the component as this test expects");
+    return index.replace(MONITORING_ARGS, "");
+}
+
+/** `code` added before the program's `return {` of its outputs, after every resource is declared. */
+function afterDeclaring(index: string, code: string): string {
+    assert.equal(index.split("\n    return {\n").length, 2, "index.ts has one `return {` of its outputs");
+    return index.replace("\n    return {\n", `\n${code}\n    return {\n`);
+}
+
+function plan(projectDir: string, extra: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const args = [
+        "--import",
+        "tsx",
+        CLI,
+        "--project-dir",
+        projectDir,
+        "--stack",
+        FIXTURE_STACK,
+        "--config-file",
+        FIXTURE_CONFIG_FILE,
+        "--json",
+        ...extra,
+    ];
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        child.once("error", reject);
+        child.once("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
+
+/** The plan's verdict on a weakened program: exit 1, and stdout is exactly the plan's one JSON object with the violation. */
+function assertRefused(result: { code: number | null; stdout: string; stderr: string }): any {
+    assert.equal(result.code, 1, result.stderr);
+    const output = JSON.parse(result.stdout);
+    assert.ok(output.summary.mandatoryViolations > 0, "the weakened program draws a mandatory violation");
+    assert.ok(output.violations.some((v: any) => v.enforcementLevel === "mandatory"));
+    assert.equal(output.stack, FIXTURE_STACK);
+    return output;
+}
+
+describe("the plan's verdict is out of the program's reach", { concurrency: 2 }, () => {
+    before(() => {
+        root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-isolation-"));
+    });
+    after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    test("the unchanged copy plans cleanly from another folder (the control)", async () => {
+        const dir = programCopy((index) => `${index}\n// unchanged\n`);
+        const result = await plan(dir);
+        assert.equal(result.code, 0, result.stderr);
+        const output = JSON.parse(result.stdout);
+        assert.equal(output.summary.mandatoryViolations, 0);
+        assert.equal(output.pack.dir, path.join(PROJECT_DIR, "policies"), "the plan's own pack, not the copy's");
+    });
+
+    test("process.exitCode = 0 at the top level: still exit 1 with the violation", async () => {
+        const dir = programCopy((index) => `${weakened(index)}\nprocess.exitCode = 0;\n`);
+        assertRefused(await plan(dir));
+    });
+
+    test("process.exitCode = 0 and process.exit(0) after declaring: exit 3, the program ended before it finished", async () => {
+        const dir = programCopy((index) => afterDeclaring(weakened(index), "    process.exitCode = 0;\n    process.exit(0);"));
+        const { code, stdout, stderr } = await plan(dir);
+        assert.equal(code, 3, stderr);
+        assert.equal(stdout, "", "no plan is printed for a program that did not finish");
+        // Pulumi's runtime turns an exit with promises still active into code 1, after its own warning (on stderr).
+        assert.match(stderr, /^plan: the program failed: the program exited \(with code [01]\) before it finished declaring$/m);
+    });
+
+    test("process.exit(0) in a timer: exit 1 with the violation, or 3 if the timer ends the program first; never 0", async () => {
+        const dir = programCopy((index) => `${weakened(index)}\nsetTimeout(() => process.exit(0), 0);\n`);
+        const result = await plan(dir);
+        if (result.code === 3) assert.match(result.stderr, /the program exited \(with code [01]\) before it finished declaring/);
+        else assertRefused(result);
+    });
+
+    test("a fake clean JSON plan on stdout: the plan prints only its own result, which holds the violation", async () => {
+        const fake = JSON.stringify({ stack: FIXTURE_STACK, fake: "from-the-program", violations: [], summary: { mandatoryViolations: 0 } });
+        const dir = programCopy((index) => `process.stdout.write(${JSON.stringify(`${fake}\n`)});\n${weakened(index)}`);
+        const result = await plan(dir);
+        const output = assertRefused(result);
+        assert.ok(!result.stdout.includes("from-the-program"), "the program's stdout never reaches the plan's");
+        assert.equal(output.fake, undefined);
+        assert.ok(result.stderr.includes("from-the-program"), "the program's output is shown on stderr, as diagnostics");
+    });
+
+    test("a result of the program's own over the IPC channel, and a patched analyzer client: still exit 1", async () => {
+        const policyPack = JSON.stringify(path.join(PROJECT_DIR, "plan", "policyPack.ts"));
+        const attack = [
+            "    const forged = { kind: \"result\", nonce: \"guess\", project: \"entra-emergency-access\", stack: \"fixture\", resources: [] };",
+            "    (process as any).send?.(forged);",
+            `    const client = require(${policyPack});`,
+            "    client.PolicyPackProcess.prototype.analyze = async () => [];",
+            "    client.PolicyPackProcess.prototype.analyzeStack = async () => [];",
+        ].join("\n");
+        const dir = programCopy((index) => afterDeclaring(weakened(index), attack));
+        assertRefused(await plan(dir));
+    });
+
+    test("a program that throws: exit 3 with its message, no stack trace", async () => {
+        const dir = programCopy((index) => afterDeclaring(index, '    throw new Error("the program broke on purpose");'));
+        const { code, stdout, stderr } = await plan(dir);
+        assert.equal(code, 3, stderr);
+        assert.equal(stdout, "");
+        assert.equal(stderr, "plan: the program failed: the program broke on purpose\n");
+    });
+});
