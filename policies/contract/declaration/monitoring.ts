@@ -190,9 +190,6 @@ export function actionGroupDeclaration<V, W>(resourceGroupName: V, receivers: Re
     };
 }
 
-/** The receiver lists an action group may hold; every other kind (voice, logic app, runbook, ...) is refused. */
-export const DECLARED_RECEIVER_LISTS = ["emailReceivers", "smsReceivers", "webhookReceivers"] as const;
-
 /**
  * Log search alerts refuse `union` (Microsoft: "Optimize log search alert queries"), so each sign-in table gets its
  * own alert with the single-table form of the same query; each is told apart by its name suffix.
