@@ -184,8 +184,8 @@ export const ROTATION_LABEL_EXAMPLES = ["initial", "2026-Q4", "2026-11-26", "inc
 /** Shapes of labels made from a clock, each with what it looks like. */
 const CLOCK_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
     [/\d{1,2}:\d{2}/, "a time of day"],
-    [/\d{4}-?\d{2}-?\d{2}[T _.-]?\d{2}[-.:h]?\d{2}/i, "a date with a time"],
     [/\d{9,}/, "epoch seconds or milliseconds"],
+    [/\d{4}-?\d{2}-?\d{2}[T _.-]?\d{2}[-.:h]?\d{2}/i, "a date with a time"],
     [/\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*,? +(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i, "a Date() string"],
     [/\b\d{1,2} +(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* +\d{4}/i, "a Date() string"],
 ];

@@ -35,7 +35,8 @@ export const passwordCustody = definePolicy<StackValidationPolicy>({
     description:
         "Every emergency account has exactly one PasswordCustody resource, its user ignores changes to the bootstrap " +
         "password, and its Global Administrator assignment depends on the custody resource, so no privileged account " +
-        "ever works with a password that is in the state.",
+        "ever works with a password that is in the state. A PasswordCustody that keeps no emergency account's password " +
+        "(it would reset another user's) is refused.",
     remediationSteps:
         "Keep the EmergencyAccess component's PasswordCustody per account, ignoreChanges: [\"password\"] on the user, " +
         "and the assignment's dependsOn on the custody resource.",
@@ -51,6 +52,15 @@ export const passwordCustody = definePolicy<StackValidationPolicy>({
                 props.directoryScopeId === DIRECTORY_ROOT_SCOPE
             );
         });
+        // A custody resource sets a password with the deploying identity's Privileged Authentication Administrator role:
+        // pointed at any other user, it would take that account over.
+        for (const stray of custody.filter((c) => !accounts.some((account) => custodyOf([c], account).length > 0))) {
+            const props = rawProps(stray.props);
+            reportViolation(
+                `${urnName(stray.urn)} keeps the password of ${JSON.stringify(props.userPrincipalName)} (${JSON.stringify(props.userObjectId)}), ` +
+                    "which is not an emergency account; a custody resource may only set an emergency account's password.",
+            );
+        }
         for (const account of accounts) {
             const upn = account.userPrincipalName;
             const user = args.resources.find((r) => r.urn === account.urn);

@@ -93,6 +93,20 @@ export const CREDENTIAL_ATTACKS: Attack[] = [
         mutate: change(byName("password-custody-1"), (p) => (p.auditWebhook = "https://collector.example.net/hook")),
         policy: CUSTODY,
     },
+    {
+        name: "a custody resource that resets another user's password",
+        mutate: add((resources) => {
+            const template = one(resources, byName("password-custody-1"));
+            const stray = structuredClone(template);
+            const name = "emergency-access-password-custody-helpdesk";
+            for (const props of [stray.inputs, stray.outputs]) {
+                props.userObjectId = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+                props.userPrincipalName = "helpdesk-admin@contoso.onmicrosoft.com";
+            }
+            return { ...stray, name, urn: template.urn.replace(template.name, name) };
+        }),
+        policy: "emergency-credential-require-custody",
+    },
     // Passwords: the bootstrap RandomPassword.
     { name: "the bootstrap RandomPassword shortened", mutate: change(byName("password-1"), (p) => (p.length = 16)), policy: BOOTSTRAP },
     { name: "overrideSpecial: \"!\" on the bootstrap RandomPassword", mutate: change(byName("password-2"), (p) => (p.overrideSpecial = "!")), policy: BOOTSTRAP },

@@ -1,3 +1,5 @@
+// One custody resource per emergency account, and none for anyone else; the user ignores its bootstrap password; the
+// Global Administrator assignment waits for the custody resource.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TYPES } from "../../../policies/contract/constants";
@@ -31,6 +33,21 @@ describe(policy.name, () => {
         second.name = "emergency-access-password-custody-9";
         stack.push(second);
         assert.deepEqual((await validateStack(policy, stack)).violations, [`${UPN_1} has 2 PasswordCustody resources; exactly one keeps its password.`]);
+    });
+
+    test("refuses a custody resource that would set another user's password", async () => {
+        const stack = await fixtureStack();
+        const stray = structuredClone(custody(stack, 1));
+        stray.urn = stray.urn.replace("password-custody-1", "password-custody-helpdesk");
+        stray.name = "emergency-access-password-custody-helpdesk";
+        stray.outputs.userObjectId = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+        stray.outputs.userPrincipalName = "helpdesk-admin@contoso.onmicrosoft.com";
+        stack.push(stray);
+        assert.deepEqual((await validateStack(policy, stack)).violations, [
+            'emergency-access-password-custody-helpdesk keeps the password of "helpdesk-admin@contoso.onmicrosoft.com" ' +
+                '("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"), which is not an emergency account; a custody resource may only set an ' +
+                "emergency account's password.",
+        ]);
     });
 
     test("refuses a Global Administrator assignment that does not wait for the custody resource", async () => {
