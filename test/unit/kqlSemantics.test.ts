@@ -380,6 +380,11 @@ const BYPASSES: readonly Bypass[] = [
         caseSensitive(IDS[0]),
     ),
     signInBypass(
+        "in with the id listed in lower case and in capitals",
+        signIn.replaceAll(ACCOUNT_FILTER, `| where UserId in ("${IDS[0]}", "${IDS[0].toUpperCase()}") or UserId =~ "${IDS[1]}"`),
+        caseSensitive(IDS[0]),
+    ),
+    signInBypass(
         "has_cs",
         signIn.replaceAll(ACCOUNT_FILTER, `| where UserId has_cs "${IDS[0]}" or UserId has "${IDS[1]}"`),
         caseSensitive(IDS[0]),

@@ -306,7 +306,11 @@ class QueryTree {
             for (const filter of this.filters) {
                 if (neverTrue.has(filter)) continue; // reported once, as never true
                 const asLogged = this.evaluate(filter.Condition!, { accountId: id });
-                const upper = this.evaluate(filter.Condition!, { accountId: id.toUpperCase() });
+                // Upper case, and mixed case: a filter listing the id in two cases must not pass for a third.
+                const others = [id.toUpperCase(), mixedCase(id)].map((variant) =>
+                    this.evaluate(filter.Condition!, { accountId: variant }),
+                );
+                const upper = others.find(isFalse) ?? others[0];
                 if (asLogged?.kind === "bool" && !asLogged.value) {
                     problems.push(`the filter "${snippet(filter)}" excludes account ${id}.`);
                 } else if (upper?.kind === "bool" && !upper.value) {
@@ -315,7 +319,7 @@ class QueryTree {
                         `the filter "${snippet(filter)}" matches ${id} case-sensitively; ids may arrive in another case ` +
                             "(compare with in~, =~ or has).",
                     );
-                } else if (asLogged?.kind === "bool" && upper?.kind === "bool") {
+                } else if (asLogged?.kind === "bool" && others.every((value) => value?.kind === "bool")) {
                     const other = this.evaluate(filter.Condition!, { accountId: stranger });
                     if (!(other?.kind === "bool" && other.value)) matched = true;
                 }
@@ -632,6 +636,12 @@ class QueryTree {
         }
         return elements;
     }
+}
+
+/** `id` with every other letter in upper case: neither the logged (lower) case nor all capitals. */
+function mixedCase(id: string): string {
+    let upper = false;
+    return id.replace(/[a-f]/g, (letter) => ((upper = !upper) ? letter.toUpperCase() : letter));
 }
 
 /** The operator's text on one line, shortened: enough for a reader to find it in the query. */
