@@ -341,6 +341,16 @@ const BYPASSES: readonly Bypass[] = [
         inFirstLeg(`| where TimeGenerated > datetime_add("day", 1, now())`),
         never("where TimeGenerated > datetime_add("),
     ),
+    signInBypass(
+        "future-only, through todatetime()",
+        inFirstLeg("| where todatetime(TimeGenerated) > now()"),
+        never("where todatetime(TimeGenerated) > now()"),
+    ),
+    signInBypass(
+        "a record time moved to the future by extend",
+        inFirstLeg("| extend TimeGenerated = now(1d) | where TimeGenerated < now()"),
+        never("where TimeGenerated < now()"),
+    ),
     signInBypass("iff(1 == 1, false, true)", appended("| where iff(1 == 1, false, true)"), never("where iff(")),
     signInBypass("take 0", appended("| take 0"), never("take 0")),
     signInBypass("a let-bound take 0", `let n = 0;\n${appended("| take n")}`, never("take n")),
@@ -398,6 +408,7 @@ const BYPASSES: readonly Bypass[] = [
     signInBypass("a regular expression no id matches", appended(`| where UserId matches regex "^zzz"`), ...IDS.map(excludes)),
     signInBypass("a length no id has", appended("| where strlen(UserId) > 100"), ...IDS.map(excludes)),
     signInBypass("a prefix no id has", appended(`| where UserId startswith "zzz"`), ...IDS.map(excludes)),
+    signInBypass("isnull(UserId)", appended("| where isnull(UserId)"), ...IDS.map(excludes)),
     signInBypass("one account carved out", appended(`| where UserId !~ "${IDS[1]}"`), excludes(IDS[1])),
     signInBypass(
         "the ids matched on another column",

@@ -905,7 +905,12 @@ function builtin(name: string, args: readonly (Value | undefined)[]): Value | un
             }
             return undefined;
         case "todatetime":
-            return first?.kind === "time" ? first : first?.kind === "string" ? timeAt(first.value) : undefined;
+            if (first?.kind === "time" || first?.kind === "recordTime") return first;
+            return first?.kind === "string" ? timeAt(first.value) : undefined;
+        case "isnull":
+        case "isnotnull":
+            // A Kusto string is never null (an absent one is empty); other kinds here are known values.
+            return first === undefined || first.kind === "list" ? undefined : bool(name === "isnotnull");
         case "isempty":
         case "isnotempty":
             if (first?.kind !== "string") return undefined;
