@@ -100,7 +100,11 @@ export const passwordSecrecy = definePolicy<StackValidationPolicy>({
         const generators = args.resources.filter((r) => r.type in GENERATORS);
         const results = generators.map((r) => rawProps(r.props).result);
         const known = results.filter((v): v is string => typeof v === "string" && v.length > 0 && !isUnknown(v));
-        const forms = [...new Set(known.flatMap(revealingForms))];
+        // A bcrypt hash gives the password away to an offline guess: it may not leave its generator either.
+        const hashes = generators
+            .map((r) => rawProps(r.props).bcryptHash)
+            .filter((v): v is string => typeof v === "string" && v.length > 0 && !isUnknown(v));
+        const forms = [...new Set([...known.flatMap(revealingForms), ...hashes])];
         const users = new Set(emergencyAccounts(args.resources, args.getConfig<AccountRecognition>()).map((a) => a.urn));
         if (forms.length > 0) {
             for (const resource of args.resources) {

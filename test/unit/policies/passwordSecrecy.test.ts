@@ -57,6 +57,16 @@ describe(policy.name, () => {
         });
     }
 
+    test("refuses the bootstrap's bcrypt hash outside its generator", async () => {
+        const stack = await fixtureStack();
+        const hash = first(stack, byType(TYPES.randomPassword)).outputs.bcryptHash as string;
+        assert.ok(hash.length > 0);
+        one(stack, byType(EMERGENCY_ACCESS_TYPE)).outputs.passwordHash = hash;
+        assert.deepEqual((await validateStack(policy, stack)).violations, [
+            `a generated password is in passwordHash of ${EMERGENCY_ACCESS_TYPE} emergency-access; it must stay secret.`,
+        ]);
+    });
+
     test("refuses the value in the component's registered outputs", async () => {
         const stack = await fixtureStack();
         one(stack, byType(EMERGENCY_ACCESS_TYPE)).outputs.passwords = [bootstrap(stack)];
@@ -102,6 +112,7 @@ describe(policy.name, () => {
         generator.type = TYPES.randomString;
         generator.urn = generator.urn.replace("random:index/randomPassword:RandomPassword", TYPES.randomString).replace("password-1", "token");
         generator.outputs.result = value;
+        delete generator.outputs.bcryptHash; // a RandomString has none
         stack.push(generator);
         one(stack, byType(TYPES.stack)).outputs.token = value;
         assert.deepEqual((await validateStack(policy, stack)).violations, ["a generated password is in stack output token; it must stay secret."]);
