@@ -19,7 +19,7 @@ export const PACK_BUNDLE = path.join("dist", "index.js");
  */
 export function packBundleOptions(packDir: string): BuildOptions {
     return {
-        absWorkingDir: packDir,
+        absWorkingDir: path.resolve(packDir),
         entryPoints: [PACK_SOURCE_ENTRY],
         bundle: true,
         platform: "node",
