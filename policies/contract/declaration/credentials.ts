@@ -105,7 +105,7 @@ export function passwordCustodyInputs<Id>(settings: CustodyDeclarationSettings<I
         userPrincipalName: settings.userPrincipalName,
         rotation: settings.rotation,
         passwordLength: settings.passwordLength,
-        mode: settings.mode ?? DEFAULTS.credentialMode,
+        mode: settings.mode,
         custodians: settings.custodians.map((c) => ({ name: c.name, recipient: c.recipient })),
         threshold: settings.threshold,
         graphEndpoint: settings.graphEndpoint,
