@@ -22,6 +22,11 @@ export interface SerializedProgramError {
     readonly problems?: readonly string[];
 }
 
+/** The program process's first message: it listens for the run, which the plan sends only then. */
+export interface ProgramProcessReady {
+    readonly kind: "ready";
+}
+
 /** The plan's one message to the program's process. The nonce travels only over the channel, never argv or env. */
 export interface ProgramProcessRequest {
     readonly kind: "run";
@@ -156,7 +161,28 @@ export function recordProgramInProcess(options: ProgramProcessOptions): Promise<
             failure ??= new ProgramError("program", message);
             child.kill("SIGKILL");
         };
+        const request: ProgramProcessRequest = {
+            kind: "run",
+            nonce,
+            run: {
+                projectDir: options.projectDir,
+                project: options.project,
+                stack: options.stack,
+                config: options.config,
+                programOptions: options.programOptions,
+            },
+        };
+        let requested = false;
         child.on("message", (message: unknown) => {
+            if (!requested) {
+                if ((message as Partial<ProgramProcessReady> | null)?.kind !== "ready") {
+                    return fail("the program's process sent something before it was ready");
+                }
+                requested = true;
+                return child.send(request, (err) => {
+                    if (err) fail(`the program's process could not receive the run: ${err.message}`);
+                });
+            }
             if (result !== undefined) return fail("the program's process sent a second result; a plan takes exactly one");
             if (!isResult(message, nonce)) return fail("the program's process sent something that is not the plan's result");
             result = message;
@@ -198,19 +224,5 @@ export function recordProgramInProcess(options: ProgramProcessOptions): Promise<
             const error = result.error && new ProgramError(result.error.kind, result.error.message, result.error.problems ?? []);
             resolve({ ...base, resources: result.resources, error });
         }
-        const request: ProgramProcessRequest = {
-            kind: "run",
-            nonce,
-            run: {
-                projectDir: options.projectDir,
-                project: options.project,
-                stack: options.stack,
-                config: options.config,
-                programOptions: options.programOptions,
-            },
-        };
-        child.send(request, (err) => {
-            if (err) fail(`the program's process could not receive the run: ${err.message}`);
-        });
     });
 }

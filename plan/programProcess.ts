@@ -3,7 +3,7 @@
 // the analyzer client and the exit code stay in the plan's process, which the program cannot reach: whatever the
 // program does here (set process.exitCode, call process.exit, write to stdout, patch modules) changes at most
 // this process, and a process that ends without its one result is a program failure, never a clean plan.
-import type { ProgramProcessRequest, ProgramProcessResult, SerializedProgramError } from "./programHost";
+import type { ProgramProcessReady, ProgramProcessRequest, ProgramProcessResult, SerializedProgramError } from "./programHost";
 import { recordResolvedProgram } from "./runProgram";
 
 // Pulumi's runtime captures a stack trace for every promise and resource it creates; with tsx's source maps on,
@@ -56,3 +56,6 @@ process.once("message", (request: ProgramProcessRequest) => {
         (err: unknown) => reply({ project: request.run.project, stack: request.run.stack, resources: [], error: serializeError(err) }),
     );
 });
+// Only now that the listener is in place: the plan sends the run once it hears this, so the run is never lost.
+const ready: ProgramProcessReady = { kind: "ready" };
+sendToPlan!(ready);
