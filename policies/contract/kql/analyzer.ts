@@ -58,11 +58,14 @@ export interface KustoNode {
     toString(): string;
 }
 
-interface KustoDiagnostic {
+/** One of Kusto's diagnostics, as the library returns it. */
+export interface KustoDiagnostic {
+    readonly Code: string | null;
     readonly Severity: string | null;
     readonly Message: string | null;
     readonly Description: string | null;
     readonly Start: number;
+    readonly Length: number;
 }
 
 type Symbol = object;
@@ -165,6 +168,12 @@ function model(): KustoModel & { readonly language: KustoLanguage; readonly glob
     return cached;
 }
 
+/** Every diagnostic Kusto reports for `query`, of any severity, once parsed and bound against the workspace tables. */
+export function kustoDiagnostics(query: string): BridgeList<KustoDiagnostic> {
+    const { language, globals } = model();
+    return language.KustoCode.ParseAndAnalyze(query, globals).GetDiagnostics();
+}
+
 /** Parses and binds `query` against the workspace tables. The first call loads Kusto (about a second). */
 export function analyzeKql(query: string): AnalyzedQuery {
     const { language, globals } = model();
@@ -183,7 +192,7 @@ export function analyzeKql(query: string): AnalyzedQuery {
 
 /**
  * Loads the Bridge.NET runtime and Kusto.Language, which install themselves as globals rather than exporting
- * anything; an existing `Kusto` global (./validator.ts loaded it, or a test runner cleared the module cache) is
+ * anything; an existing `Kusto` global (a test runner cleared the module cache) is
  * reused, since loading twice throws. Minified builds: they parse in half the time of the readable ones.
  */
 function loadKustoLanguage(): KustoLanguage {
