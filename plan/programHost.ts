@@ -71,6 +71,8 @@ export interface ProgramProcessOptions {
     readonly signal?: AbortSignal;
     /** Where the program's own stdout and stderr go; the plan's stderr by default. */
     readonly programOutput?: NodeJS.WritableStream;
+    /** The process's entry: ./programProcess.ts; tests give stand-ins that misbehave. */
+    readonly entry?: string;
 }
 
 /** How long a program process may take to end once its result arrived, before it is killed. */
@@ -139,7 +141,7 @@ function isResult(message: unknown, nonce: string): message is ProgramProcessRes
 export function recordProgramInProcess(options: ProgramProcessOptions): Promise<ProcessRun> {
     const output = options.programOutput ?? process.stderr;
     const nonce = randomUUID();
-    const child = fork(PROGRAM_ENTRY, [], {
+    const child = fork(options.entry ?? PROGRAM_ENTRY, [], {
         cwd: options.projectDir,
         execArgv: ["--import", tsxLoader()],
         serialization: "advanced",

@@ -5,11 +5,13 @@
 // result of its own over the IPC channel, a patched analyzer client. The repository's own plan (plan/cli.ts) is
 // pointed at the copy with --project-dir, as CI points the base branch's plan at a pull request's program.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { PassThrough } from "node:stream";
+import { recordProgramInProcess, type ProcessRun } from "../../plan/programHost";
 import { FIXTURE_CONFIG_FILE, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
 
 const CLI = path.join(PROJECT_DIR, "plan", "cli.ts");
@@ -148,5 +150,106 @@ describe("the plan's verdict is out of the program's reach", { concurrency: 2 },
         assert.equal(code, 3, stderr);
         assert.equal(stdout, "");
         assert.equal(stderr, "plan: the program failed: the program broke on purpose\n");
+    });
+});
+
+describe("the plan takes exactly one well-formed result from the program's process", { concurrency: 2 }, () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-program-process-"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const RESOURCE = { urn: "urn:pulumi:fixture::entra-emergency-access::pulumi:pulumi:Stack::entra-emergency-access-fixture", type: "pulumi:pulumi:Stack" };
+
+    /** Runs a stand-in for plan/programProcess.ts: `onRun` is the body of its handler of the plan's run (`request`). */
+    async function runStandIn(name: string, onRun: string): Promise<ProcessRun & { output: string }> {
+        const entry = path.join(dir, `${name}.js`);
+        fs.writeFileSync(
+            entry,
+            `process.once("message", (request) => {\n${onRun}\n});\nprocess.send({ kind: "ready" });\n`,
+        );
+        const output = new PassThrough();
+        let text = "";
+        output.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        const run = await recordProgramInProcess({
+            projectDir: dir,
+            project: "entra-emergency-access",
+            stack: FIXTURE_STACK,
+            config: {},
+            entry,
+            programOutput: output,
+        });
+        return { ...run, output: text };
+    }
+
+    const result = (extra = "") =>
+        `{ kind: "result", nonce: request.nonce, project: request.run.project, stack: request.run.stack, resources: [${JSON.stringify(RESOURCE)}]${extra} }`;
+
+    test("one result: its resources, no error; the process's stdout goes to the program output, not the plan's", async () => {
+        const run = await runStandIn("one", `console.log("chatter"); process.send(${result()}, () => process.exit(0));`);
+        assert.equal(run.error, undefined);
+        assert.deepEqual(run.resources, [RESOURCE]);
+        assert.equal(run.project, "entra-emergency-access");
+        assert.equal(run.stack, FIXTURE_STACK);
+        assert.equal(run.output, "chatter\n");
+    });
+
+    test("the run carries the config and a nonce the process learns only from the channel", async () => {
+        const run = await runStandIn(
+            "echo",
+            `const seen = process.argv.join(" ") + JSON.stringify(process.env);
+            process.send({ ...${result()}, resources: [{ ...${JSON.stringify(RESOURCE)}, nonceInArgvOrEnv: seen.includes(request.nonce), config: request.run.config }] }, () => process.exit(0));`,
+        );
+        assert.equal(run.error, undefined);
+        assert.equal((run.resources[0] as any).nonceInArgvOrEnv, false);
+        assert.deepEqual((run.resources[0] as any).config, {});
+    });
+
+    const failures: Array<[string, string, RegExp]> = [
+        ["a second result", `process.send(${result()}); process.send(${result()}, () => setTimeout(() => process.exit(0), 100));`, /sent a second result/],
+        ["a result with another nonce", `process.send({ ...${result()}, nonce: "guess" }, () => process.exit(0));`, /not the plan's result/],
+        ["a result without resources", `process.send({ kind: "result", nonce: request.nonce, project: "p", stack: "s" }, () => process.exit(0));`, /not the plan's result/],
+        ["garbage", `process.send("all clear", () => process.exit(0));`, /not the plan's result/],
+        ["an exit before any result", `process.exitCode = 0; process.exit(0);`, /the program exited \(with code 0\) before it finished declaring/],
+        ["a crash before any result", `throw new Error("boom");`, /the program exited \(with code 1\) before it finished declaring/],
+    ];
+    for (const [what, onRun, message] of failures) {
+        test(`${what} is a program failure, never a clean plan`, async () => {
+            const run = await runStandIn(what.replace(/\W+/g, "-"), onRun);
+            assert.ok(run.error, "the run failed");
+            assert.equal(run.error.kind, "program");
+            assert.match(run.error.message, message);
+        });
+    }
+
+    test("a config error keeps its kind and its one-line problems (exit 2)", async () => {
+        const run = await runStandIn(
+            "config-error",
+            `process.send({ ...${result()}, error: { kind: "config", message: "Invalid configuration", problems: ["entra-emergency-access:accountCount: must be at most 4 (got 9)."] } }, () => process.exit(0));`,
+        );
+        assert.equal(run.error?.kind, "config");
+        assert.deepEqual(run.error?.problems, ["entra-emergency-access:accountCount: must be at most 4 (got 9)."]);
+    });
+});
+
+describe("the plan's own process loads no program code", () => {
+    test("plan/cli.ts's modules include nothing of index.ts, components/, config/, program/ or the mock runtime", () => {
+        const script = [
+            "require('./plan/plan'); require('./plan/policyPack'); require('./plan/render'); require('./plan/serialized'); require('./plan/programHost');",
+            "process.stdout.write(JSON.stringify(Object.keys(require.cache)));",
+        ].join("\n");
+        const child = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+        assert.equal(child.status, 0, child.stderr);
+        const loaded = (JSON.parse(child.stdout) as string[])
+            .filter((file) => !file.includes(`${path.sep}node_modules${path.sep}`))
+            .map((file) => path.relative(PROJECT_DIR, file));
+        assert.ok(loaded.includes(path.join("plan", "policyPack.ts")), loaded.join("\n"));
+        const programCode = loaded.filter((file) =>
+            file === "index.ts" ||
+            /^(components|config|program)\//.test(file) ||
+            ["runProgram.ts", "mocks.ts", "recordingMonitor.ts", "programProcess.ts"].some((name) => file === path.join("plan", name)),
+        );
+        assert.deepEqual(programCode, []);
     });
 });
