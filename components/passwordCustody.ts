@@ -32,7 +32,10 @@ export interface PasswordCustodyArgs {
     readonly threshold?: pulumi.Input<number>;
     /** Optional. Graph origin. Defaults to DEFAULTS.graphEndpoint. */
     readonly graphEndpoint?: pulumi.Input<string>;
-    /** Optional. The characters of each class the password is drawn from. Defaults to the contract's (the only ones the pack accepts). */
+    /**
+     * Optional. The characters of each class the password is drawn from. Defaults to the contract's (the only ones
+     * the pack accepts).
+     */
     readonly characterClasses?: pulumi.Input<PasswordCharacterClasses>;
     /** Optional. The fewest characters of each class. Defaults to the contract's PASSWORD_MIN_PER_CLASS. */
     readonly minimumPerClass?: pulumi.Input<number>;

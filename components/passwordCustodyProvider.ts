@@ -123,7 +123,9 @@ export function checkCustodyInputs(olds: Partial<CustodyInputs>, news: Partial<C
     }
     // Malformed generation rules cannot be generated from; a narrowed set can, and is the pack's to refuse.
     if (!isUnknown(news.characterClasses)) {
-        for (const problem of characterClassesProblems(news.characterClasses)) failures.push({ property: "characterClasses", reason: problem });
+        for (const problem of characterClassesProblems(news.characterClasses)) {
+            failures.push({ property: "characterClasses", reason: problem });
+        }
     }
     const perClass = news.minimumPerClass;
     if (!isUnknown(perClass) && !isUnknown(length)) {
@@ -131,7 +133,9 @@ export function checkCustodyInputs(olds: Partial<CustodyInputs>, news: Partial<C
         if (!(Number.isInteger(perClass) && perClass! >= 0 && perClass! <= most)) {
             failures.push({
                 property: "minimumPerClass",
-                reason: `minimumPerClass must be a whole number from 0 to ${most} (passwordLength shared among the classes), got ${perClass}`,
+                reason:
+                    `minimumPerClass must be a whole number from 0 to ${most} (passwordLength shared among the classes), ` +
+                    `got ${perClass}`,
             });
         }
     }

@@ -43,7 +43,8 @@ export function generatePassword(
     const minimum = rules.minimumPerClass;
     const classCount = PASSWORD_CHARACTER_CLASS_NAMES.length;
     if (!Number.isInteger(minimum) || minimum < 0 || minimum * classCount > length) {
-        throw new Error(`minimumPerClass must be a whole number from 0 to ${Math.floor(length / classCount)} for ${length} characters, got ${minimum}`);
+        const most = Math.floor(length / classCount);
+        throw new Error(`minimumPerClass must be a whole number from 0 to ${most} for ${length} characters, got ${minimum}`);
     }
     const set = PASSWORD_CHARACTER_CLASS_NAMES.map((name) => rules.characterClasses[name]).join("");
     // Bytes at or above the largest multiple of the set's size would favour the first characters: drop them.

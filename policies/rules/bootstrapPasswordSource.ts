@@ -6,7 +6,14 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../contract/constants";
 import { bootstrapPasswordNameOf } from "../contract/declaration/credentials";
-import { ACCOUNT_RECOGNITION_SCHEMA, emergencyAccounts, isUnknown, rawProps, urnName, type AccountRecognition } from "../lib/emergency";
+import {
+    ACCOUNT_RECOGNITION_SCHEMA,
+    emergencyAccounts,
+    isUnknown,
+    rawProps,
+    urnName,
+    type AccountRecognition,
+} from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
 
 /** "random.RandomString emergency-access-pin" for a violation message. */
@@ -40,17 +47,15 @@ export const bootstrapPasswordSource = definePolicy<StackValidationPolicy>({
             const upn = account.userPrincipalName;
             const bootstrap = bootstrapOf(args.resources, user);
             if (!bootstrap) {
-                reportViolation(
-                    `${upn}: no bootstrap RandomPassword ${bootstrapPasswordNameOf(urnName(user.urn)) ?? "<component>-password-<n>"} ` +
-                        "beside the user; its password must come from one.",
-                );
+                const expected = bootstrapPasswordNameOf(urnName(user.urn)) ?? "<component>-password-<n>";
+                reportViolation(`${upn}: no bootstrap RandomPassword ${expected} beside the user; its password must come from one.`);
                 continue;
             }
             const sources = user.propertyDependencies.password ?? [];
             if (sources.length === 0) {
                 reportViolation(
-                    `${upn}: its password depends on no resource, so it is written in the program or the config; it must be the ` +
-                        `result of ${describe(bootstrap)}.`,
+                    `${upn}: its password depends on no resource, so it is written in the program or the config; ` +
+                        `it must be the result of ${describe(bootstrap)}.`,
                 );
             }
             for (const other of sources.filter((r) => r.urn !== bootstrap.urn)) {

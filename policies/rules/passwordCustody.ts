@@ -56,9 +56,10 @@ export const passwordCustody = definePolicy<StackValidationPolicy>({
         // pointed at any other user, it would take that account over.
         for (const stray of custody.filter((c) => !accounts.some((account) => custodyOf([c], account).length > 0))) {
             const props = rawProps(stray.props);
+            const whose = `${JSON.stringify(props.userPrincipalName)} (${JSON.stringify(props.userObjectId)})`;
             reportViolation(
-                `${urnName(stray.urn)} keeps the password of ${JSON.stringify(props.userPrincipalName)} (${JSON.stringify(props.userObjectId)}), ` +
-                    "which is not an emergency account; a custody resource may only set an emergency account's password.",
+                `${urnName(stray.urn)} keeps the password of ${whose}, which is not an emergency account; ` +
+                    "a custody resource may only set an emergency account's password.",
             );
         }
         for (const account of accounts) {

@@ -7,7 +7,15 @@
 // set are in no state at all.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../contract/constants";
-import { ACCOUNT_RECOGNITION_SCHEMA, deferUntilKnown, emergencyAccounts, isUnknown, rawProps, urnName, type AccountRecognition } from "../lib/emergency";
+import {
+    ACCOUNT_RECOGNITION_SCHEMA,
+    deferUntilKnown,
+    emergencyAccounts,
+    isUnknown,
+    rawProps,
+    urnName,
+    type AccountRecognition,
+} from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
 
 /** Generators whose value is a credential, with the props that may hold it. */

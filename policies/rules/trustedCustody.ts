@@ -67,7 +67,12 @@ export const trustedCustody = definePolicy<ResourceValidationPolicy>({
 });
 
 /** The mode the pack config allows, and in sealed-password mode the contract's custody rules and the trusted floors. */
-function custodyRules(name: string, props: Record<string, any>, config: Config, reportViolation: (message: string) => void): void {
+function custodyRules(
+    name: string,
+    props: Record<string, any>,
+    config: Config,
+    reportViolation: (message: string) => void,
+): void {
     const allowed = config.allowedModes ?? [...CUSTODY_MODES];
     const { mode, custodians, threshold } = props;
     if (containsUnknown([mode, custodians, threshold])) deferUntilKnown(`${name}'s mode, custodians and threshold`);

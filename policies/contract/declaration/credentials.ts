@@ -66,6 +66,12 @@ export function bootstrapPasswordDeclaration(minimumPasswordLength: number): Inp
     return {
         length: { test: (value) => passwordLengthProblem(value, minimumPasswordLength) },
         ...Object.fromEntries(fixed.map(([key, value]) => [key, { equals: value }])),
+        // The provider's deprecated alias of `numeric`, which its Check may fill in: true or absent, never false.
+        number: {
+            optional: true,
+            test: (value) =>
+                value === true ? undefined : `is ${JSON.stringify(value)}; it is numeric's alias and must stay true.`,
+        },
     };
 }
 
@@ -132,7 +138,8 @@ export const PASSWORD_CUSTODY_INPUT_KEYS = Object.keys(
 export function graphEndpointProblem(value: unknown): string | undefined {
     return (GRAPH_ENDPOINTS as readonly unknown[]).includes(value)
         ? undefined
-        : `is ${JSON.stringify(value)}; the password is sent there, so it must be one of Microsoft Graph's: ${GRAPH_ENDPOINTS.join(", ")}.`;
+        : `is ${JSON.stringify(value)}; the password is sent there, so it must be one of Microsoft Graph's: ` +
+              `${GRAPH_ENDPOINTS.join(", ")}.`;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -146,9 +153,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function passwordCustodyDeclaration(minimumPasswordLength: number): InputDeclaration {
     const present = { test: (value: unknown) => (value === undefined ? "is missing." : undefined) };
     return {
-        userObjectId: { test: (value) => (typeof value === "string" && GUID.test(value) ? undefined : `is ${JSON.stringify(value)}; it must be the user's object id.`) },
+        userObjectId: {
+            test: (value) =>
+                typeof value === "string" && GUID.test(value) ? undefined : `is ${JSON.stringify(value)}; it must be the user's object id.`,
+        },
         userPrincipalName: {
-            test: (value) => (typeof value === "string" && value.includes("@") ? undefined : `is ${JSON.stringify(value)}; it must be the user's principal name.`),
+            test: (value) =>
+                typeof value === "string" && value.includes("@")
+                    ? undefined
+                    : `is ${JSON.stringify(value)}; it must be the user's principal name.`,
         },
         rotation: {
             test: (value) => {

@@ -15,7 +15,11 @@ const standIn = (length: number) => randomBytes(length).toString("base64url").sl
  * User `n`'s password set to `value` and depending on `source` only (on nothing when undefined), as the engine would
  * record a program that writes `password: value` or `password: source.result`.
  */
-function feedUser(n: number, value: (resources: RecordedResource[]) => string, source?: (resources: RecordedResource[]) => RecordedResource): Mutation {
+function feedUser(
+    n: number,
+    value: (resources: RecordedResource[]) => string,
+    source?: (resources: RecordedResource[]) => RecordedResource,
+): Mutation {
     return (resources) => {
         const user = one(resources, byName(`account-${n}`));
         const bootstrap = one(resources, byName(`password-${n}`));
@@ -75,14 +79,26 @@ export const CREDENTIAL_ATTACKS: Attack[] = [
         mutate: change(byName("password-custody-2"), (p) => delete p.characterClasses),
         policy: CUSTODY,
     },
-    { name: "the custody resource's length below the floor", mutate: change(byName("password-custody-2"), (p) => (p.passwordLength = 20)), policy: CUSTODY },
-    { name: "the custody resource's minimum per class lowered to 0", mutate: change(byName("password-custody-1"), (p) => (p.minimumPerClass = 0)), policy: CUSTODY },
+    {
+        name: "the custody resource's length below the floor",
+        mutate: change(byName("password-custody-2"), (p) => (p.passwordLength = 20)),
+        policy: CUSTODY,
+    },
+    {
+        name: "the custody resource's minimum per class lowered to 0",
+        mutate: change(byName("password-custody-1"), (p) => (p.minimumPerClass = 0)),
+        policy: CUSTODY,
+    },
     {
         name: "the custody resource's rotation label tied to a timestamp",
         mutate: change(byName("password-custody-1"), (p) => (p.rotation = "2026-11-26T09:00:00.000Z")),
         policy: CUSTODY,
     },
-    { name: "the rotation label in epoch seconds", mutate: change(byName("password-custody-2"), (p) => (p.rotation = "1795683600")), policy: CUSTODY },
+    {
+        name: "the rotation label in epoch seconds",
+        mutate: change(byName("password-custody-2"), (p) => (p.rotation = "1795683600")),
+        policy: CUSTODY,
+    },
     {
         name: "the custody resource's Graph endpoint on another host (the password is sent there)",
         mutate: change(byName("password-custody-1"), (p) => (p.graphEndpoint = "https://graph.microsoft.com.example.net")),
@@ -109,7 +125,11 @@ export const CREDENTIAL_ATTACKS: Attack[] = [
     },
     // Passwords: the bootstrap RandomPassword.
     { name: "the bootstrap RandomPassword shortened", mutate: change(byName("password-1"), (p) => (p.length = 16)), policy: BOOTSTRAP },
-    { name: "overrideSpecial: \"!\" on the bootstrap RandomPassword", mutate: change(byName("password-2"), (p) => (p.overrideSpecial = "!")), policy: BOOTSTRAP },
+    {
+        name: "overrideSpecial: \"!\" on the bootstrap RandomPassword",
+        mutate: change(byName("password-2"), (p) => (p.overrideSpecial = "!")),
+        policy: BOOTSTRAP,
+    },
     {
         name: "keepers on the bootstrap RandomPassword (a new password on every deploy)",
         mutate: change(byName("password-1"), (p) => (p.keepers = { deployedAt: "2026-11-26T09:00:00Z" })),
@@ -128,8 +148,10 @@ export const CREDENTIAL_ATTACKS: Attack[] = [
     {
         name: "a second RandomPassword feeding a user",
         mutate: all(
-            (resources) =>
-                generatorInComponent(TYPES.randomPassword, "emergency-access-password-2-next", structuredClone(one(resources, byName("password-2")).inputs), 32)(resources),
+            (resources) => {
+                const declared = structuredClone(one(resources, byName("password-2")).inputs);
+                return generatorInComponent(TYPES.randomPassword, "emergency-access-password-2-next", declared, 32)(resources);
+            },
             feedUser(2, resultOf("emergency-access-password-2-next"), generated("emergency-access-password-2-next")),
         ),
         policy: SOURCE,
@@ -140,7 +162,11 @@ export const CREDENTIAL_ATTACKS: Attack[] = [
         policy: SOURCE,
     },
     // Secrets: a password-bearing value anywhere but its one allowed place.
-    { name: "the bootstrap password's value, unsecret, in a stack output", mutate: leak((p) => p, stackOutput("emergencyBootstrapPassword")), policy: SECRECY },
+    {
+        name: "the bootstrap password's value, unsecret, in a stack output",
+        mutate: leak((p) => p, stackOutput("emergencyBootstrapPassword")),
+        policy: SECRECY,
+    },
     {
         name: "the bootstrap password's value in the component's registered outputs",
         mutate: leak((p) => [p], componentOutput("bootstrapPasswords")),

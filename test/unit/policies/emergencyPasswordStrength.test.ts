@@ -32,6 +32,7 @@ describe(policy.name, () => {
         ["minNumeric 1", "minNumeric", 1, `${NAME}: minNumeric is 1; the declaration says 2.`],
         ["minLower unset", "minLower", undefined, `${NAME}: minLower is unset; the declaration says 2.`],
         ["keepers that rotate it", "keepers", { deployedAt: "2026-11-26T09:00:00Z" }, `${NAME}: unexpected input keepers ({"deployedAt":"2026-11-26T09:00:00Z"}): the gate accepts only the declared inputs.`],
+        ["numeric's deprecated alias turned off", "number", false, `${NAME}: number is false; it is numeric's alias and must stay true.`],
         ["an unknown input", "minSpecial2", 0, `${NAME}: unexpected input minSpecial2 (0): the gate accepts only the declared inputs.`],
     ];
     for (const [what, key, value, message] of cases) {
@@ -42,9 +43,10 @@ describe(policy.name, () => {
         });
     }
 
-    test("tolerates an empty input a provider fills in (keepers: {})", async () => {
+    test("tolerates what the provider's Check may fill in: empty keepers, number: true", async () => {
         const password = await bootstrap();
         setProp(password, "keepers", {});
+        setProp(password, "number", true);
         assert.deepEqual((await validateResource(policy, password)).violations, []);
     });
 
