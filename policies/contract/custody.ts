@@ -181,19 +181,22 @@ export function meetsPasswordClassRules(
  */
 export const ROTATION_LABEL_EXAMPLES = ["initial", "2026-Q4", "2026-11-26", "incident-42"] as const;
 
-/** Shapes of labels made from a clock, each with what it looks like. */
+/** Shapes of labels made anew on every deployment (from a clock or a build), each with what it looks like. */
 const CLOCK_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
     [/\d{1,2}:\d{2}/, "a time of day"],
     [/\d{9,}/, "epoch seconds or milliseconds"],
     [/\d{4}-?\d{2}-?\d{2}[T _.-]?\d{2}[-.:h]?\d{2}/i, "a date with a time"],
     [/\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*,? +(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i, "a Date() string"],
     [/\b\d{1,2} +(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* +\d{4}/i, "a Date() string"],
+    [/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, "a random id"],
+    [/(?<![0-9a-z])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}(?![0-9a-z])/i, "a commit hash"],
 ];
 
 /**
  * Why a passwordRotation label cannot be used, or undefined when it can. A label that looks generated from a
- * clock (an ISO date-time, epoch seconds or milliseconds, a `Date()` string) changes on every `pulumi up`: every
- * deployment would set a new password and the custodians' sealed envelopes would go stale. Accepted: labels
+ * clock (an ISO date-time, epoch seconds or milliseconds, a `Date()` string) or from a build (a commit hash, a random
+ * id) changes on every `pulumi up`: every deployment would set a new password and the custodians' sealed envelopes
+ * would go stale. Accepted: labels
  * changed on purpose, such as ROTATION_LABEL_EXAMPLES (a date without a time is fine). Used by the pack and
  * meant for the config schema, so both refuse the same labels.
  */
@@ -204,7 +207,7 @@ export function rotationLabelProblem(label: unknown): string | undefined {
     const clock = CLOCK_SHAPES.find(([shape]) => shape.test(label));
     if (clock) {
         return (
-            `passwordRotation ${JSON.stringify(label)} looks generated from a clock (${clock[1]}): every pulumi up would set a ` +
+            `passwordRotation ${JSON.stringify(label)} looks generated on every deployment (${clock[1]}): every pulumi up would set a ` +
             `new password and the sealed envelopes would go stale. Use a label changed on purpose, such as ` +
             `${ROTATION_LABEL_EXAMPLES.join(", ")}`
         );

@@ -19,7 +19,8 @@ const isUnknown = (value: unknown) => value === UNKNOWN_VALUE;
 
 describe("rotationLabelProblem", () => {
     test("accepts labels changed on purpose: the documented examples and their kin", () => {
-        for (const label of [...ROTATION_LABEL_EXAMPLES, "2027-Q1", "20261126", "incident-2026-11", "after-test-3", "v2", "2026-11-26-incident"]) {
+        const kin = ["2027-Q1", "20261126", "incident-2026-11", "after-test-3", "v2", "2026-11-26-incident", "decade", "cafe-2", "Q4-2026a"];
+        for (const label of [...ROTATION_LABEL_EXAMPLES, ...kin]) {
             assert.equal(rotationLabelProblem(label), undefined, label);
         }
     });
@@ -34,13 +35,16 @@ describe("rotationLabelProblem", () => {
         ["11/26/2026, 9:00:00 AM", "a time of day"],
         ["Thu Nov 26 2026", "a Date() string"],
         ["26 Nov 2026", "a Date() string"],
+        ["3f2c9a7e-1b4d-4c8e-9f01-23456789abcd", "a random id"],
+        ["build-4e1f9c2", "a commit hash"],
+        ["4e1f9c2a8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f", "a commit hash"],
     ];
     for (const [label, shape] of clock) {
         test(`refuses ${JSON.stringify(label)} (${shape}), naming the label and the accepted shapes`, () => {
             const problem = rotationLabelProblem(label);
             assert.equal(
                 problem,
-                `passwordRotation ${JSON.stringify(label)} looks generated from a clock (${shape}): every pulumi up would set a new ` +
+                `passwordRotation ${JSON.stringify(label)} looks generated on every deployment (${shape}): every pulumi up would set a new ` +
                     "password and the sealed envelopes would go stale. Use a label changed on purpose, such as initial, 2026-Q4, " +
                     "2026-11-26, incident-42",
             );

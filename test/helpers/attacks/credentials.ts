@@ -95,6 +95,11 @@ export const CREDENTIAL_ATTACKS: Attack[] = [
         policy: CUSTODY,
     },
     {
+        name: "the rotation label set to the deployed commit (a new password on every merge)",
+        mutate: change(byName("password-custody-1"), (p) => (p.rotation = "4e1f9c2a8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f")),
+        policy: CUSTODY,
+    },
+    {
         name: "the rotation label in epoch seconds",
         mutate: change(byName("password-custody-2"), (p) => (p.rotation = "1795683600")),
         policy: CUSTODY,
