@@ -111,6 +111,17 @@ const GATE_EDITS: GateEdit[] = [
         },
         policy: "emergency-account-require-canonical-declaration",
     },
+    {
+        // Not a gate edit, but one no analyzer can see: the base harness judges it from the recorded registration.
+        name: "retainOnDelete: false on the group",
+        edits: {
+            "components/emergencyGroup.ts": replaceOnce(
+                "{ parent, ...EMERGENCY_RESOURCE_OPTIONS }",
+                "{ parent, ...EMERGENCY_RESOURCE_OPTIONS, retainOnDelete: false }",
+            ),
+        },
+        policy: "emergency-resource-require-canonical-options",
+    },
 ];
 
 describe("gate edits in a pull request, judged by the base branch's gate", { concurrency: 2 }, () => {
