@@ -9,7 +9,7 @@ import {
     PROJECT_NAME,
     isInitialDomain,
 } from "../policies/contract/constants";
-import { CUSTODY_MODES, custodyProblems } from "../policies/contract/custody";
+import { CUSTODY_MODES, ROTATION_LABEL_EXAMPLES, custodyProblems, rotationLabelProblem } from "../policies/contract/custody";
 import { isoDurationMinutes, minutesToIsoDuration } from "../policies/contract/queries";
 
 /** Every key lives in the project's namespace: `entra-emergency-access:<key>`. */
@@ -142,8 +142,10 @@ export const CONFIG_KEYS = {
     },
     passwordRotation: {
         description:
-            "Any label; changing it generates new passwords for every account on the next `pulumi up` (rotate after each test).",
-        accepted: `a non-empty label of at most ${LIMITS.passwordRotation.maxLength} characters, such as 2026-Q4`,
+            "A label changed on purpose; changing it generates new passwords for every account on the next `pulumi up` (rotate after each test).",
+        accepted:
+            `a non-empty label of at most ${LIMITS.passwordRotation.maxLength} characters, such as ${ROTATION_LABEL_EXAMPLES.join(", ")}; ` +
+            "never a time of day, a date-time or an epoch number, which would rotate on every deployment",
         type: "string",
         default: DEFAULTS.passwordRotation,
         schema: z.preprocess(
@@ -154,6 +156,13 @@ export const CONFIG_KEYS = {
                 .min(1, { error: "must not be empty" })
                 .max(LIMITS.passwordRotation.maxLength, {
                     error: `must be at most ${LIMITS.passwordRotation.maxLength} characters`,
+                })
+                // The pack's own predicate, so the config refuses exactly the labels the gate refuses.
+                .superRefine((label, ctx) => {
+                    // Emptiness and length have their own messages above.
+                    if (label.length === 0 || label.length > LIMITS.passwordRotation.maxLength) return;
+                    const problem = rotationLabelProblem(label);
+                    if (problem) ctx.addIssue({ code: "custom", message: problem.replace(/^passwordRotation /, "") });
                 })
                 .default(DEFAULTS.passwordRotation),
         ),

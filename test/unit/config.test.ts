@@ -76,7 +76,7 @@ describe("stack config", () => {
     });
 
     const NS = "entra-emergency-access";
-    const cases: Array<[string, Record<string, unknown>, string]> = [
+    const cases: Array<[string, Record<string, unknown>, string | RegExp]> = [
         [
             "a missing tenantDomain",
             {},
@@ -135,7 +135,17 @@ describe("stack config", () => {
         [
             "an empty rotation label",
             { ...VALID, passwordRotation: "  " },
-            `${NS}:passwordRotation: must not be empty (got "  "). Accepted: a non-empty label of at most 64 characters, such as 2026-Q4.`,
+            `${NS}:passwordRotation: must not be empty (got "  "). Accepted: a non-empty label of at most 64 characters, such as initial, 2026-Q4, 2026-11-26, incident-42; never a time of day, a date-time or an epoch number, which would rotate on every deployment.`,
+        ],
+        [
+            "a rotation label tied to a timestamp",
+            { ...VALID, passwordRotation: "2026-11-26T09:12:33.123Z" },
+            /^entra-emergency-access:passwordRotation: "2026-11-26T09:12:33\.123Z" looks generated on every deployment .*Accepted: a non-empty label/,
+        ],
+        [
+            "a rotation label from Date.now()",
+            { ...VALID, passwordRotation: "1764148353123" },
+            /^entra-emergency-access:passwordRotation: "1764148353123" looks generated on every deployment/,
         ],
         [
             "an account prefix with a space",
@@ -271,7 +281,13 @@ describe("stack config", () => {
     );
     for (const [what, raw, message] of cases) {
         test(`refuses ${what}, naming the key, the problem and what is accepted`, () => {
-            assert.deepEqual(problemsOf(raw), [message]);
+            const problems = problemsOf(raw);
+            if (typeof message === "string") {
+                assert.deepEqual(problems, [message]);
+            } else {
+                assert.equal(problems.length, 1, problems.join("\n"));
+                assert.match(problems[0], message);
+            }
         });
     }
 
