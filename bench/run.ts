@@ -19,6 +19,14 @@ import { graphBench } from "./graph";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** What `npm run plan` runs (package.json), without npm itself: node's arguments. */
+const PLAN_SCRIPT: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.plan;
+const PLAN_COMMAND = (() => {
+    const [command, ...args] = PLAN_SCRIPT.split(/\s+/);
+    if (command !== "node") throw new Error(`bench: package.json's plan script does not start with node: ${PLAN_SCRIPT}`);
+    return args;
+})();
+
 /** Entra ID's maximum number of Conditional Access policies in a tenant. */
 const TENANT_MAXIMUM = 195;
 const SIZES = [10, 100, TENANT_MAXIMUM, 1000];
@@ -181,13 +189,7 @@ async function graphOnly() {
 async function main() {
     if (process.argv.includes("--graph")) return graphOnly();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eea-bench-"));
-    const plan = (snapshot?: string) => [
-        "--import",
-        "tsx",
-        "plan/cli.ts",
-        "--json",
-        ...(snapshot ? ["--ca-snapshot", snapshot] : []),
-    ];
+    const plan = (snapshot?: string) => [...PLAN_COMMAND, "--json", ...(snapshot ? ["--ca-snapshot", snapshot] : [])];
     try {
         const loadBefore = loadAverage();
         process.stderr.write(`bench: ${RUNS} runs each, node ${process.version}, ${os.cpus().length} CPUs, load average ${loadBefore}\n`);
@@ -225,7 +227,7 @@ async function main() {
         const table = [
             `Medians of ${RUNS} runs, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, node ${process.version}, ` +
                 `${os.cpus().length} CPUs, load average (1, 5, 15 min) ${loadBefore} before and ${loadAfter} after. ` +
-                "The plan is `npm run plan -- --json` without npm itself (`node --import tsx plan/cli.ts`); its peak RSS " +
+                `The plan is \`npm run plan -- --json\` without npm itself (\`${PLAN_SCRIPT}\`); its peak RSS ` +
                 "is the plan, program and policy pack processes together, and the largest of them alone.",
             "",
             "| what | wall (s) | peak RSS, all (MB) | peak RSS, largest process (MB) | / floor | policy evaluation alone (s) |",
