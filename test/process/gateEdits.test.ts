@@ -4,13 +4,14 @@
 // tree — and the copy's program is planned by this checkout's harness and pack, as CI does: every edit still ends in a
 // mandatory violation (exit 1), and every edit that also touches the gated side is refused by separation of duties.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { classifyChangedPaths, separationVerdict } from "../../ci/separationOfDuties";
 import { PROJECT_DIR } from "../helpers/fixtures";
+import { runPlanCli, type PlanCliRun } from "../helpers/planCli";
 
 let copies: string;
 before(() => {
@@ -39,24 +40,17 @@ function pullRequest(name: string, edits: Record<string, (text: string) => strin
 }
 
 /** Plans the pull request's program with this checkout's (the base branch's) harness and pack. */
-function planWithBaseGate(prDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const args = [
-        "--import", "tsx", path.join(PROJECT_DIR, "plan", "cli.ts"),
-        "--project-dir", prDir,
-        "--policy-pack", path.join(PROJECT_DIR, "policies"),
-        "--stack", "fixture",
-        "--config-file", path.join(prDir, "test", "fixtures", "Pulumi.fixture.yaml"),
-        "--json",
-    ];
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: prDir, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.once("error", reject);
-        child.once("close", (code) => resolve({ code, stdout, stderr }));
-    });
+function planWithBaseGate(prDir: string): Promise<PlanCliRun> {
+    return runPlanCli(
+        [
+            "--project-dir", prDir,
+            "--policy-pack", path.join(PROJECT_DIR, "policies"),
+            "--stack", "fixture",
+            "--config-file", path.join(prDir, "test", "fixtures", "Pulumi.fixture.yaml"),
+            "--json",
+        ],
+        { cwd: prDir },
+    );
 }
 
 function mandatoryPolicies(stdout: string): string[] {

@@ -1,7 +1,7 @@
 // `npm run plan` as a user runs it: a child process on the fixture stack (`--config-file`), its JSON, its table
 // and its exit codes. Stack files a test needs are written to a temporary folder, never to the working tree.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,20 +14,11 @@ import { SECRET_PLACEHOLDER } from "../../plan/serialized";
 import { UNKNOWN_VALUE } from "../../policies/contract/constants";
 import { policies } from "../../policies/policies";
 import { FIXTURE_CONFIG_FILE, FIXTURE_PLAN_ARGS, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
-
-const TSX_CLI = ["--import", "tsx", path.join(PROJECT_DIR, "plan", "cli.ts")];
+import { runPlanCli, type PlanCliRun } from "../helpers/planCli";
 
 /** Runs the plan CLI as a child process; asynchronous, so the independent cases below run side by side. */
-function plan(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [...TSX_CLI, ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-        child.once("error", reject);
-        child.once("close", (code) => resolve({ code, stdout, stderr }));
-    });
+function plan(args: readonly string[]): Promise<PlanCliRun> {
+    return runPlanCli(args);
 }
 
 /** `npm run` prints a banner on stdout before the script's own output; the JSON starts at the first `{` line. */

@@ -2,36 +2,19 @@
 // tenant's Conditional Access policies: each is a pull request that edits only the stack config, and each must end
 // in a mandatory violation (exit 1) from the trusted pack, or a refusal (exit 2). The unmodified stack exits 0.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { describe, test } from "node:test";
-import { CA_SNAPSHOT, FIXTURE_CONFIG_FILE, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
+import { CA_SNAPSHOT, FIXTURE_CONFIG_FILE, FIXTURE_STACK } from "../helpers/fixtures";
+import { runPlanCli, type PlanCliRun } from "../helpers/planCli";
 
-interface PlanRun {
-    readonly code: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-function plan(config: Record<string, unknown>): Promise<PlanRun> {
-    const args = [
-        "--import", "tsx", path.join(PROJECT_DIR, "plan", "cli.ts"),
+function plan(config: Record<string, unknown>): Promise<PlanCliRun> {
+    return runPlanCli([
         "--stack", FIXTURE_STACK, "--config-file", FIXTURE_CONFIG_FILE, "--ca-snapshot", CA_SNAPSHOT, "--json",
         ...Object.entries(config).flatMap(([key, value]) => ["--config", `${key}=${JSON.stringify(value)}`]),
-    ];
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.once("error", reject);
-        child.once("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    ]);
 }
 
 /** The mandatory violations of `policy` in a plan's JSON output. */
-function mandatory(run: PlanRun, policy: string): string[] {
+function mandatory(run: PlanCliRun, policy: string): string[] {
     const output = JSON.parse(run.stdout);
     return output.violations
         .filter((v: any) => v.policy === policy && v.enforcementLevel === "mandatory")

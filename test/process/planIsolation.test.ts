@@ -5,7 +5,7 @@
 // result of its own over the IPC channel, a patched analyzer client. The repository's own plan (plan/cli.ts) is
 // pointed at the copy with --project-dir, as CI points the base branch's plan at a pull request's program.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,8 +13,8 @@ import { after, before, describe, test } from "node:test";
 import { PassThrough } from "node:stream";
 import { recordProgramInProcess, type ProcessRun } from "../../plan/programHost";
 import { FIXTURE_CONFIG_FILE, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
+import { runPlanCli, type PlanCliRun } from "../helpers/planCli";
 
-const CLI = path.join(PROJECT_DIR, "plan", "cli.ts");
 
 /** What the program needs to run: everything it imports, its project file and its TypeScript settings. */
 const PROGRAM_PARTS = ["index.ts", "components", "config", "graph", "program", "policies/contract", "Pulumi.yaml", "package.json", "tsconfig.json"];
@@ -50,29 +50,8 @@ function afterDeclaring(index: string, code: string): string {
     return index.replace("\n    return {\n", `\n${code}\n    return {\n`);
 }
 
-function plan(projectDir: string, extra: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const args = [
-        "--import",
-        "tsx",
-        CLI,
-        "--project-dir",
-        projectDir,
-        "--stack",
-        FIXTURE_STACK,
-        "--config-file",
-        FIXTURE_CONFIG_FILE,
-        "--json",
-        ...extra,
-    ];
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-        child.once("error", reject);
-        child.once("close", (code) => resolve({ code, stdout, stderr }));
-    });
+function plan(projectDir: string, extra: readonly string[] = []): Promise<PlanCliRun> {
+    return runPlanCli(["--project-dir", projectDir, "--stack", FIXTURE_STACK, "--config-file", FIXTURE_CONFIG_FILE, "--json", ...extra]);
 }
 
 /** The plan's verdict on a weakened program: exit 1, and stdout is exactly the plan's one JSON object with the violation. */
