@@ -1,4 +1,4 @@
-// `npm run shrinkwrap` in policies/: writes policies/npm-shrinkwrap.json, the pack's own lock, cut from the
+// `npm run update-shrinkwrap` in policies/: writes policies/npm-shrinkwrap.json, the pack's own lock, cut from the
 // project's package-lock.json. `npm pack` ships it, so a production install of the published tarball gets
 // exactly the versions the project installs and tests (same integrity), and can be done offline from an npm
 // cache filled by the root `npm ci` (the packed-tarball test does that). test/repo/policyPackage.test.ts fails

@@ -115,9 +115,9 @@ describe("the policy pack is a self-contained package", () => {
         }
     });
 
-    test("npm-shrinkwrap.json is the root lock's entries for the pack's packages (npm run shrinkwrap in policies/)", () => {
+    test("npm-shrinkwrap.json is the root lock's entries for the pack's packages (npm run update-shrinkwrap in policies/)", () => {
         const committed = readFileSync(SHRINKWRAP_FILE, "utf8");
-        assert.equal(committed, currentShrinkwrap(PACK_DIR), "npm-shrinkwrap.json is out of date: run `npm run shrinkwrap` in policies/");
+        assert.equal(committed, currentShrinkwrap(PACK_DIR), "npm-shrinkwrap.json is out of date: run `npm run update-shrinkwrap` in policies/");
         const shrinkwrap = JSON.parse(committed);
         const rootLock = JSON.parse(readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8"));
         for (const name of Object.keys(packageJson.dependencies)) assert.ok(shrinkwrap.packages[`node_modules/${name}`], `${name} is locked`);
