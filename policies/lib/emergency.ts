@@ -2,6 +2,7 @@
 // preview's unknown values, and the shared config parameters. Imports nothing of the program.
 import type { PolicyConfigSchema, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { DEFAULTS, EMERGENCY_ACCESS_TYPE, TYPES, UNKNOWN_VALUE } from "../contract/constants";
+import { judgeInputs, type InputDeclaration } from "../contract/declaration/inputs";
 
 // @pulumi/policy reports an UnknownValueError thrown by a policy as an advisory "can't run during
 // preview". The class is internal (its typings export nothing), so it is required untyped; the server
@@ -159,3 +160,18 @@ export function emergencyUserProps(args: ResourceValidationArgs): Record<string,
     return isEmergencyUser(args.urn, props, args.getConfig<AccountRecognition>()) ? props : undefined;
 }
 
+
+/**
+ * Judges a resource's inputs against its declaration: every problem is a violation naming the resource, and inputs
+ * not known yet (preview) end the check with a deferral naming them, after everything known was judged.
+ */
+export function enforceDeclaration(
+    name: string,
+    props: Record<string, unknown>,
+    declaration: InputDeclaration,
+    reportViolation: (message: string) => void,
+): void {
+    const verdict = judgeInputs(props, declaration, containsUnknown);
+    for (const problem of verdict.problems) reportViolation(`${name}: ${problem}`);
+    if (verdict.unknown.length > 0) deferUntilKnown(`${name}'s ${verdict.unknown.join(", ")}`);
+}

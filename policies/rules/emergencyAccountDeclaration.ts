@@ -1,8 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULTS } from "../contract/constants";
 import { emergencyUserDeclaration } from "../contract/declaration/identity";
-import { judgeInputs } from "../contract/declaration/inputs";
-import { ACCOUNT_RECOGNITION_SCHEMA, containsUnknown, deferUntilKnown, emergencyUserProps, type AccountRecognition } from "../lib/emergency";
+import { ACCOUNT_RECOGNITION_SCHEMA, enforceDeclaration, emergencyUserProps, type AccountRecognition } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
 
 /** The account's number: from the component's resource name (`...-account-<n>`), else from `<prefix>-<n>@`. */
@@ -31,9 +30,7 @@ export const emergencyAccountDeclaration = definePolicy<ResourceValidationPolicy
             reportViolation(`${args.name} is an emergency account whose number cannot be told from its name or user principal name.`);
             return;
         }
-        const verdict = judgeInputs(props, emergencyUserDeclaration(prefix, number, props.userPrincipalName), containsUnknown);
-        for (const problem of verdict.problems) reportViolation(`${args.name}: ${problem}`);
-        if (verdict.unknown.length > 0) deferUntilKnown(`${args.name}'s ${verdict.unknown.join(", ")}`);
+        enforceDeclaration(args.name, props, emergencyUserDeclaration(prefix, number, props.userPrincipalName), reportViolation);
     },
 }, {
     severity: "critical",

@@ -1,8 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULTS, TYPES } from "../contract/constants";
 import { emergencyGroupDeclaration as declaration } from "../contract/declaration/identity";
-import { judgeInputs } from "../contract/declaration/inputs";
-import { RECOGNITION_SCHEMA, containsUnknown, deferUntilKnown, isEmergencyChild, rawProps, type Recognition } from "../lib/emergency";
+import { RECOGNITION_SCHEMA, enforceDeclaration, isEmergencyChild, rawProps, type Recognition } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
 
 export const emergencyGroupDeclaration = definePolicy<ResourceValidationPolicy>({
@@ -18,9 +17,7 @@ export const emergencyGroupDeclaration = definePolicy<ResourceValidationPolicy>(
         const props = rawProps(args.props);
         const displayName = args.getConfig<Recognition>().groupDisplayName ?? DEFAULTS.groupDisplayName;
         if (!isEmergencyChild(args.urn) && props.displayName !== displayName) return;
-        const verdict = judgeInputs(props, declaration(displayName), containsUnknown);
-        for (const problem of verdict.problems) reportViolation(`${args.name}: ${problem}`);
-        if (verdict.unknown.length > 0) deferUntilKnown(`${args.name}'s ${verdict.unknown.join(", ")}`);
+        enforceDeclaration(args.name, props, declaration(displayName), reportViolation);
     },
 }, {
     severity: "critical",

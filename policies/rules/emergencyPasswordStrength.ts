@@ -6,9 +6,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../contract/constants";
 import { bootstrapPasswordDeclaration } from "../contract/declaration/credentials";
-import { judgeInputs } from "../contract/declaration/inputs";
 import { trustedConfigSchema, trustedParameters } from "../contract/trust";
-import { containsUnknown, deferUntilKnown, isEmergencyChild, rawProps } from "../lib/emergency";
+import { enforceDeclaration, isEmergencyChild, rawProps } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
 
 export const emergencyPasswordStrength = definePolicy<ResourceValidationPolicy>({
@@ -24,9 +23,7 @@ export const emergencyPasswordStrength = definePolicy<ResourceValidationPolicy>(
     validateResource: (args, reportViolation) => {
         if (args.type !== TYPES.randomPassword || !isEmergencyChild(args.urn)) return;
         const { minimumPasswordLength } = trustedParameters(args.getConfig());
-        const verdict = judgeInputs(rawProps(args.props), bootstrapPasswordDeclaration(minimumPasswordLength), containsUnknown);
-        for (const problem of verdict.problems) reportViolation(`${args.name}: ${problem}`);
-        if (verdict.unknown.length > 0) deferUntilKnown(`${args.name}'s ${verdict.unknown.join(", ")}`);
+        enforceDeclaration(args.name, rawProps(args.props), bootstrapPasswordDeclaration(minimumPasswordLength), reportViolation);
     },
 }, {
     severity: "critical",

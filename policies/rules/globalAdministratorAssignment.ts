@@ -1,8 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
 import { GLOBAL_ADMINISTRATOR_ASSIGNMENT_DECLARATION, GLOBAL_ADMINISTRATOR_ROLE_DECLARATION } from "../contract/declaration/identity";
-import { judgeInputs } from "../contract/declaration/inputs";
-import { containsUnknown, deferUntilKnown, isEmergencyChild, rawProps } from "../lib/emergency";
+import { enforceDeclaration, isEmergencyChild, rawProps } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
 
 const DECLARATIONS = {
@@ -20,9 +19,7 @@ export const globalAdministratorAssignment = definePolicy<ResourceValidationPoli
     validateResource: (args, reportViolation) => {
         if (!isEmergencyChild(args.urn) || !Object.hasOwn(DECLARATIONS, args.type)) return;
         const declaration = DECLARATIONS[args.type as keyof typeof DECLARATIONS];
-        const verdict = judgeInputs(rawProps(args.props), declaration, containsUnknown);
-        for (const problem of verdict.problems) reportViolation(`${args.name}: ${problem}`);
-        if (verdict.unknown.length > 0) deferUntilKnown(`${args.name}'s ${verdict.unknown.join(", ")}`);
+        enforceDeclaration(args.name, rawProps(args.props), declaration, reportViolation);
     },
 }, {
     severity: "critical",

@@ -125,9 +125,9 @@ export function emergencyUserDeclaration(prefix: string, accountNumber: number, 
 
 /** What the pack accepts for the emergency group; its members are judged against the accounts by a stack policy. */
 export function emergencyGroupDeclaration(displayName: string): InputDeclaration {
-    const { members: _members, ...settings } = emergencyGroupInputs(displayName, []);
+    const settings = Object.entries(emergencyGroupInputs(displayName, [])).filter(([key]) => key !== "members");
     return {
-        ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, { equals: value }])),
+        ...Object.fromEntries(settings.map(([key, value]) => [key, { equals: value }])),
         members: {
             test: (value) =>
                 Array.isArray(value) && value.every((id) => guidTest(id) === undefined) ? undefined : "must be a list of object ids.",
