@@ -3,8 +3,10 @@
 // there (what the CLI does with a pack it downloads), then started exactly as the CLI's Node policy host starts
 // it: `node <pack>/node_modules/@pulumi/pulumi/cmd/run-policy-pack <engine-address> <pack>` from the pack's
 // folder. Over the Analyzer protocol it must serve the same policies as the in-repo pack, find nothing wrong
-// with the fixture stack under the trusted pack config, and give every attack of the matrix the very verdict
-// the in-repo pack gives.
+// with the fixture stack under the trusted pack config, and give every attack of the matrix, and a first preview,
+// the very verdict the in-repo pack gives. The in-repo pack here is its TypeScript sources run by tsx, module by
+// module, not the bundle the plan serves: so a fault of the bundling itself (a second copy of a class that
+// @pulumi/policy checks with `instanceof`, a lost module or JSON file) shows as a different verdict.
 //
 // Offline by construction: the install reads every package from the npm cache that the root `npm ci` filled,
 // by the integrity the pack's npm-shrinkwrap.json copies from package-lock.json (npm_config_offline; no
@@ -18,11 +20,16 @@ import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
+import { TYPES, UNKNOWN_VALUE } from "../../policies/contract/constants";
 import type { StartedPack } from "../../plan/packProcess";
 import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, type PackInfo, type PolicyConfigFile } from "../../plan/policyPack";
+import type { RecordedResource } from "../../plan/recordingMonitor";
 import type { PlanViolation } from "../../plan/render";
 import { ATTACKS } from "../helpers/attacks";
-import { describeViolations, mandatoryOf, startGate, trustedPolicyConfig, type Gate } from "../helpers/gate";
+import { fixturePolicies } from "../helpers/caSnapshot";
+import { describeViolations, mandatoryOf, trustedPolicyConfig } from "../helpers/gate";
+import { runFixture } from "../helpers/program";
+import { byType, one } from "../helpers/select";
 
 const run = promisify(execFile);
 
@@ -54,31 +61,40 @@ async function installPack(tarball: string, dir: string): Promise<void> {
     await npm(["install", "--omit=dev"], dir);
 }
 
-/** Starts the installed pack the way the Pulumi CLI's Node policy host does. */
-function startLikePolicyHost(packDir: string): StartedPack {
-    const host = path.join(packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+/** Starts a pack process from its folder with `args`, reading its port from its first line as the CLI does. */
+function startPack(args: string[], packDir: string): StartedPack {
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PULUMI_")));
-    const child = spawn(process.execPath, [host, "127.0.0.1:0", packDir], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
     const stderr: string[] = [];
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
     const lines = createInterface({ input: child.stdout });
     const port = new Promise<string>((resolve, reject) => {
         lines.once("line", (line) => resolve(line.trim()));
-        child.once("exit", (code) => reject(new Error(`the installed pack exited with ${code} before serving:\n${stderr.join("")}`)));
+        child.once("exit", (code) => reject(new Error(`the pack in ${packDir} exited with ${code} before serving:\n${stderr.join("")}`)));
     });
     port.then(() => lines.on("line", () => undefined), () => undefined);
     return { child, port, stderr };
 }
 
-/** The installed pack behind the same interface as the in-repo gate. */
-interface InstalledPack {
+/** Starts the installed pack the way the Pulumi CLI's Node policy host does. */
+function startLikePolicyHost(packDir: string): StartedPack {
+    return startPack([path.join(packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack"), "127.0.0.1:0", packDir], packDir);
+}
+
+/** Starts the in-repo pack from its TypeScript sources, unbundled, under tsx. */
+function startSourcesUnderTsx(): StartedPack {
+    return startPack(["--import", "tsx", "index.ts"], POLICY_PACK_DIR);
+}
+
+/** A running pack, configured with the trusted pack config unless told otherwise. */
+interface ServedPack {
     readonly info: PackInfo;
-    evaluate(resources: Parameters<Gate["evaluate"]>[0]): Promise<PlanViolation[]>;
+    evaluate(resources: RecordedResource[]): Promise<PlanViolation[]>;
     configure(config?: PolicyConfigFile): Promise<void>;
     close(): void;
 }
 
-async function connect(started: StartedPack): Promise<InstalledPack> {
+async function connect(started: StartedPack): Promise<ServedPack> {
     const pack = await PolicyPackProcess.start(started);
     const info = await pack.info();
     const configure = (config: PolicyConfigFile = trustedPolicyConfig()) => pack.configure(config, info);
@@ -88,17 +104,22 @@ async function connect(started: StartedPack): Promise<InstalledPack> {
 
 let workDir: string;
 let packDir: string;
-let inRepo: Gate;
-let installed: InstalledPack;
+let inRepo: ServedPack;
+let installed: ServedPack;
+let recorded: RecordedResource[];
+/** A fresh deep copy of the fixture stack's recorded resources. */
+const fixture = () => structuredClone(recorded);
 
 before(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "eea-packed-pack-"));
     packDir = path.join(workDir, "pack");
     // The in-repo pack and the recorded fixture boot while npm packs and installs.
-    const gate = startGate();
-    gate.catch(() => undefined);
+    const reference = connect(startSourcesUnderTsx());
+    reference.catch(() => undefined);
+    const fixtureRun = runFixture({}, { conditionalAccessPolicies: fixturePolicies });
+    fixtureRun.catch(() => undefined);
     await installPack(await packPolicies(workDir), packDir);
-    [inRepo, installed] = await Promise.all([gate, connect(startLikePolicyHost(packDir))]);
+    [inRepo, installed, { resources: recorded }] = await Promise.all([reference, connect(startLikePolicyHost(packDir)), fixtureRun]);
 });
 
 after(() => {
@@ -128,7 +149,7 @@ describe("the packed tarball, installed and served by the Node policy host", () 
     });
 
     test("the unmodified fixture stack has no violation", async () => {
-        const violations = await installed.evaluate(inRepo.fixture());
+        const violations = await installed.evaluate(fixture());
         assert.deepEqual(violations, [], describeViolations(violations));
     });
 
@@ -137,18 +158,31 @@ describe("the packed tarball, installed and served by the Node policy host", () 
         const [first] = ATTACKS;
         if (first.policyConfig) await installed.configure(first.policyConfig);
         try {
-            const violations = await installed.evaluate(first.mutate(inRepo.fixture()));
+            const violations = await installed.evaluate(first.mutate(fixture()));
             assert.ok(mandatoryOf(violations, first.policy).length > 0, describeViolations(violations));
         } finally {
             if (first.policyConfig) await installed.configure();
         }
     });
 
+    test("a first preview (the accounts' ids unknown): the same verdict, checks that need the ids deferred as advisory", async () => {
+        const stack = fixture();
+        for (const user of stack.filter(byType(TYPES.user))) user.outputs.objectId = UNKNOWN_VALUE;
+        const group = one(stack, byType(TYPES.group));
+        group.inputs.members = [UNKNOWN_VALUE, UNKNOWN_VALUE];
+        group.outputs.members = [UNKNOWN_VALUE, UNKNOWN_VALUE];
+        const [expected, actual] = await Promise.all([inRepo.evaluate(structuredClone(stack)), installed.evaluate(stack)]);
+        assert.deepEqual(actual, expected, `installed:\n${describeViolations(actual)}\nin-repo:\n${describeViolations(expected)}`);
+        // Only @pulumi/policy's server writes this, for an UnknownValueError it recognises with `instanceof`.
+        const deferred = actual.filter((v) => v.enforcementLevel === "advisory" && /can't run .* during preview/.test(v.message));
+        assert.ok(deferred.length > 0, describeViolations(actual));
+    });
+
     for (const attack of ATTACKS) {
         test(`${attack.name}: the same verdict as the in-repo pack`, async () => {
             if (attack.policyConfig) await Promise.all([inRepo.configure(attack.policyConfig), installed.configure(attack.policyConfig)]);
             try {
-                const resources = attack.mutate(inRepo.fixture());
+                const resources = attack.mutate(fixture());
                 const [expected, actual] = await Promise.all([inRepo.evaluate(structuredClone(resources)), installed.evaluate(resources)]);
                 assert.deepEqual(actual, expected, `installed:\n${describeViolations(actual)}\nin-repo:\n${describeViolations(expected)}`);
             } finally {
