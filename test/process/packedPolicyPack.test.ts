@@ -5,8 +5,9 @@
 // folder. Over the Analyzer protocol it must serve the same policies as the in-repo pack, find nothing wrong
 // with the fixture stack under the trusted pack config, and give every attack of the matrix, and a first preview,
 // the very verdict the in-repo pack gives. The in-repo pack here is its TypeScript sources run by tsx, module by
-// module, not the bundle the plan serves: so a fault of the bundling itself (a second copy of a class that
-// @pulumi/policy checks with `instanceof`, a lost module or JSON file) shows as a different verdict.
+// module, not a bundle: so a fault of the bundling itself (a second copy of a class that @pulumi/policy checks with
+// `instanceof`, a lost module or JSON file) shows as a different verdict. The pack as `npm run plan` serves it
+// (plan/packProcess.ts: a fresh bundle of the sources, @pulumi/pulumi's root loaded on first use) must agree too.
 //
 // Offline by construction: the install reads every package from the npm cache that the root `npm ci` filled,
 // by the integrity the pack's npm-shrinkwrap.json copies from package-lock.json (npm_config_offline; no
@@ -21,7 +22,7 @@ import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import { TYPES, UNKNOWN_VALUE } from "../../policies/contract/constants";
-import type { StartedPack } from "../../plan/packProcess";
+import { startPolicyPack, type StartedPack } from "../../plan/packProcess";
 import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, type PackInfo, type PolicyConfigFile } from "../../plan/policyPack";
 import type { RecordedResource } from "../../plan/recordingMonitor";
 import type { PlanViolation } from "../../plan/render";
@@ -102,10 +103,27 @@ async function connect(started: StartedPack): Promise<ServedPack> {
     return { info, evaluate: async (resources) => (await evaluatePolicies(pack, resources)).violations, configure, close: () => pack.close() };
 }
 
+/** The verdicts of the in-repo sources, the installed tarball and the plan's pack for the same resources. */
+async function verdicts(resources: RecordedResource[]) {
+    const [expected, actual, plan] = await Promise.all([
+        inRepo.evaluate(structuredClone(resources)),
+        installed.evaluate(structuredClone(resources)),
+        planServed.evaluate(resources),
+    ]);
+    return { expected, actual, plan };
+}
+
+/** Asserts the three verdicts are one. */
+function assertSameVerdict({ expected, actual, plan }: Awaited<ReturnType<typeof verdicts>>) {
+    assert.deepEqual(actual, expected, `installed:\n${describeViolations(actual)}\nin-repo:\n${describeViolations(expected)}`);
+    assert.deepEqual(plan, expected, `served by the plan:\n${describeViolations(plan)}\nin-repo:\n${describeViolations(expected)}`);
+}
+
 let workDir: string;
 let packDir: string;
 let inRepo: ServedPack;
 let installed: ServedPack;
+let planServed: ServedPack;
 let recorded: RecordedResource[];
 /** A fresh deep copy of the fixture stack's recorded resources. */
 const fixture = () => structuredClone(recorded);
@@ -116,15 +134,23 @@ before(async () => {
     // The in-repo pack and the recorded fixture boot while npm packs and installs.
     const reference = connect(startSourcesUnderTsx());
     reference.catch(() => undefined);
+    const served = connect(startPolicyPack(POLICY_PACK_DIR));
+    served.catch(() => undefined);
     const fixtureRun = runFixture({}, { conditionalAccessPolicies: fixturePolicies });
     fixtureRun.catch(() => undefined);
     await installPack(await packPolicies(workDir), packDir);
-    [inRepo, installed, { resources: recorded }] = await Promise.all([reference, connect(startLikePolicyHost(packDir)), fixtureRun]);
+    [inRepo, installed, planServed, { resources: recorded }] = await Promise.all([
+        reference,
+        connect(startLikePolicyHost(packDir)),
+        served,
+        fixtureRun,
+    ]);
 });
 
 after(() => {
     inRepo?.close();
     installed?.close();
+    planServed?.close();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -141,6 +167,7 @@ describe("the packed tarball, installed and served by the Node policy host", () 
     test("serves the same pack as the in-repo one: name, version, every policy with its level and parameter schema", () => {
         assert.ok(inRepo.info.policies.length >= 15);
         assert.deepEqual(installed.info, inRepo.info);
+        assert.deepEqual(planServed.info, inRepo.info);
     });
 
     test("the shipped trusted pack config is the repository's", () => {
@@ -171,22 +198,31 @@ describe("the packed tarball, installed and served by the Node policy host", () 
         const group = one(stack, byType(TYPES.group));
         group.inputs.members = [UNKNOWN_VALUE, UNKNOWN_VALUE];
         group.outputs.members = [UNKNOWN_VALUE, UNKNOWN_VALUE];
-        const [expected, actual] = await Promise.all([inRepo.evaluate(structuredClone(stack)), installed.evaluate(stack)]);
-        assert.deepEqual(actual, expected, `installed:\n${describeViolations(actual)}\nin-repo:\n${describeViolations(expected)}`);
+        const { expected, actual, plan } = await verdicts(stack);
+        assertSameVerdict({ expected, actual, plan });
         // Only @pulumi/policy's server writes this, for an UnknownValueError it recognises with `instanceof`.
         const deferred = actual.filter((v) => v.enforcementLevel === "advisory" && /can't run .* during preview/.test(v.message));
         assert.ok(deferred.length > 0, describeViolations(actual));
     });
 
+    test("a resource holding an asset (which loads @pulumi/pulumi's asset classes): the same verdict", async () => {
+        const stack = fixture();
+        const group = one(stack, byType(TYPES.group));
+        // An asset as the engine sends it: the signature key and a text (@pulumi/pulumi/runtime/rpc.js).
+        const asset = { "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", text: "break glass" };
+        group.inputs.description = asset;
+        group.outputs.description = asset;
+        assertSameVerdict(await verdicts(stack));
+    });
+
     for (const attack of ATTACKS) {
         test(`${attack.name}: the same verdict as the in-repo pack`, async () => {
-            if (attack.policyConfig) await Promise.all([inRepo.configure(attack.policyConfig), installed.configure(attack.policyConfig)]);
+            const packs = [inRepo, installed, planServed];
+            if (attack.policyConfig) await Promise.all(packs.map((pack) => pack.configure(attack.policyConfig)));
             try {
-                const resources = attack.mutate(fixture());
-                const [expected, actual] = await Promise.all([inRepo.evaluate(structuredClone(resources)), installed.evaluate(resources)]);
-                assert.deepEqual(actual, expected, `installed:\n${describeViolations(actual)}\nin-repo:\n${describeViolations(expected)}`);
+                assertSameVerdict(await verdicts(attack.mutate(fixture())));
             } finally {
-                if (attack.policyConfig) await Promise.all([inRepo.configure(), installed.configure()]);
+                if (attack.policyConfig) await Promise.all(packs.map((pack) => pack.configure()));
             }
         });
     }
