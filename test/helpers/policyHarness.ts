@@ -9,6 +9,7 @@ import { runProgram } from "../../plan/runProgram";
 import { toPlainValue } from "../../plan/serialized";
 import { readPolicySnapshot } from "../../plan/snapshot";
 import { CA_SNAPSHOT } from "./fixtures";
+import { cachedFixture } from "./fixtureCache";
 import { fixtureRunOptions } from "./program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -57,8 +58,10 @@ function toTestResource(r: RecordedResource): TestResource {
 
 /** The fixture stack with the Conditional Access snapshot, as plain data; a fresh deep copy each call. */
 export async function fixtureStack(): Promise<TestResource[]> {
-    fixture ??= runProgram(fixtureRunOptions({}, { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) })).then((run) =>
-        run.resources.map(toTestResource),
+    fixture ??= cachedFixture("policy-harness fixture stack with the CA snapshot", () =>
+        runProgram(fixtureRunOptions({}, { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) })).then((run) =>
+            run.resources.map(toTestResource),
+        ),
     );
     return structuredClone(await fixture);
 }
