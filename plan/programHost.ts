@@ -7,7 +7,6 @@ import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { ProgramOptions } from "../program/options";
 import type { RecordedResource } from "./recordingMonitor";
 import type { ProgramRun, ResolvedProgramRun } from "./runProgram";
@@ -80,10 +79,15 @@ const EXIT_GRACE_MS = 5_000;
 
 const PROGRAM_ENTRY = path.join(__dirname, "programProcess.ts");
 
-/** tsx's loader, resolved from the plan's own folder, so the program process loads TypeScript wherever it runs. */
-function tsxLoader(): string {
-    return pathToFileURL(require.resolve("tsx")).href;
-}
+/** What the program process stands in for a dynamic provider's serialized source (see ./programProcess.ts). */
+export const PROVIDER_NOT_SERIALIZED = "/* the offline plan does not serialize dynamic providers */";
+
+/**
+ * The plan's own TypeScript loader (./typescriptHook.js), from the plan's folder, so the program process loads
+ * TypeScript wherever it runs: it transpiles only `.ts` files, where tsx hooks every module and doubles the cost of
+ * loading @pulumi/pulumi and the providers.
+ */
+const TYPESCRIPT_HOOK = path.join(__dirname, "typescriptHook.js");
 
 function realPath(file: string): string {
     try {
@@ -143,7 +147,7 @@ export function recordProgramInProcess(options: ProgramProcessOptions): Promise<
     const nonce = randomUUID();
     const child = fork(options.entry ?? PROGRAM_ENTRY, [], {
         cwd: options.projectDir,
-        execArgv: ["--import", tsxLoader()],
+        execArgv: ["--require", TYPESCRIPT_HOOK],
         serialization: "advanced",
         stdio: ["ignore", "pipe", "pipe", "ipc"],
         signal: options.signal,

@@ -3,13 +3,35 @@
 // the analyzer client and the exit code stay in the plan's process, which the program cannot reach: whatever the
 // program does here (set process.exitCode, call process.exit, write to stdout, patch modules) changes at most
 // this process, and a process that ends without its one result is a program failure, never a clean plan.
-import type { ProgramProcessReady, ProgramProcessRequest, ProgramProcessResult, SerializedProgramError } from "./programHost";
+import {
+    PROVIDER_NOT_SERIALIZED,
+    type ProgramProcessReady,
+    type ProgramProcessRequest,
+    type ProgramProcessResult,
+    type SerializedProgramError,
+} from "./programHost";
+import Module from "node:module";
 import { recordResolvedProgram } from "./runProgram";
 
 // Pulumi's runtime captures a stack trace for every promise and resource it creates; with tsx's source maps on,
 // each capture is mapped back to TypeScript, which costs a third of a large plan's time. The plan reports errors
 // by message, so it keeps stack traces unmapped.
 process.setSourceMapsEnabled(false);
+
+// A dynamic resource's provider is serialized into its `__provider` input, about a second of CPU for the two
+// providers, and nothing in the plan reads it: the engine never hands `__` inputs to analyzers and the plan's output
+// hides them. So this process stands in a marker for the serialized source. The program's own tests run it in
+// process with Pulumi's real serializer (test/helpers/program.ts), and the dynamic-provider host tests load real
+// serialized providers, so a provider that cannot be serialized still fails the tests.
+{
+    const serializer = require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure", { paths: [process.cwd()] });
+    const stand = new Module(serializer);
+    stand.exports = {
+        serializeFunction: async () => ({ text: PROVIDER_NOT_SERIALIZED, exportName: "handler", containsSecrets: false }),
+    };
+    stand.loaded = true;
+    require.cache[serializer] = stand;
+}
 
 /** The error, as the plan reports it: config and usage errors are the user's (exit 2), anything else the program's. */
 function serializeError(err: unknown): SerializedProgramError {
