@@ -17,6 +17,9 @@ import { recordResolvedProgram } from "./runProgram";
 // each capture is mapped back to TypeScript, which costs a third of a large plan's time. The plan reports errors
 // by message, so it keeps stack traces unmapped.
 process.setSourceMapsEnabled(false);
+// The same captures cost the time of building each stack at all: the plan reports a program's errors by message
+// (a failing program is re-run under `npm test` or `pulumi preview` for its trace), so it keeps none.
+Error.stackTraceLimit = 0;
 
 // A dynamic resource's provider is serialized into its `__provider` input, about a second of CPU for the two
 // providers, and nothing in the plan reads it: the engine never hands `__` inputs to analyzers and the plan's output
