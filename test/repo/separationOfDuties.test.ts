@@ -47,7 +47,7 @@ describe("classifyChangedPaths", () => {
         ["graph/**", "graph/session.ts"],
         ["commands/**", "commands/reconcile/cli.ts"],
         ["Pulumi.yaml", "Pulumi.yaml"],
-        ["Pulumi.*.yaml", "Pulumi.prod.yaml"],
+        ["Pulumi.*.yaml", "Pulumi.staging.yaml"],
         ["Pulumi.*.yaml (any stack)", "Pulumi.staging-eu.yaml"],
         ["emergency-ids/**", "emergency-ids/prod.json"],
     ];
@@ -88,12 +88,12 @@ describe("classifyChangedPaths", () => {
             "./policies/index.ts",
             "",
             "policies/index.ts",
-            "Pulumi.prod.yaml",
+            "Pulumi.staging.yaml",
             ".github/CODEOWNERS",
         ]);
         assert.deepEqual(classified, {
             gate: [".github/CODEOWNERS", "policies/index.ts"],
-            gated: ["Pulumi.prod.yaml", "components/user.ts"],
+            gated: ["Pulumi.staging.yaml", "components/user.ts"],
             neutral: ["README.md"],
         });
     });
@@ -113,7 +113,7 @@ describe("classifyChangedPaths", () => {
 
 describe("separationVerdict", () => {
     test("both sides: refused, and the message lists both sides and says how to split", () => {
-        const verdict = separationVerdict(classifyChangedPaths(["policies/contract/constants.ts", "Pulumi.prod.yaml", "README.md"]));
+        const verdict = separationVerdict(classifyChangedPaths(["policies/contract/constants.ts", "Pulumi.staging.yaml", "README.md"]));
         assert.equal(verdict.ok, false);
         assert.match(verdict.message, /changes both the gate and what the gate judges/);
         assert.match(verdict.message, /The gate \(1: .*\):\n {2}policies\/contract\/constants\.ts\n/);
@@ -206,7 +206,7 @@ describe("the CLI against a git repository", () => {
     test("a pull request changing the gate and the gated exits 1, listing both sides", () => {
         const head = branch("both", () => {
             write("policies/index.ts", "export const weaker = true;\n");
-            write("Pulumi.prod.yaml", "config: {}\n");
+            write("Pulumi.staging.yaml", "config: {}\n");
         });
         const run = cli("--repo", repo, "base", head);
         assert.equal(run.status, 1, run.stderr);

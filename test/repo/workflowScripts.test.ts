@@ -269,7 +269,7 @@ describe("separation of duties, run for real against a git repository", () => {
     }
 
     test("the gate and the gated changed together: the step fails and the summary lists both sides", () => {
-        const { job, context } = pullRequest(["policies/index.ts", "Pulumi.prod.yaml", "README.md"]);
+        const { job, context } = pullRequest(["policies/index.ts", "Pulumi.staging.yaml", "README.md"]);
         const run = runStep(job, step, context);
         assert.equal(run.status, 1, run.output);
         assert.match(run.summary, /^## Separation of duties: exit 1$/m);
