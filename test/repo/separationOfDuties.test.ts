@@ -117,7 +117,7 @@ describe("separationVerdict", () => {
         assert.equal(verdict.ok, false);
         assert.match(verdict.message, /changes both the gate and what the gate judges/);
         assert.match(verdict.message, /The gate \(1: .*\):\n {2}policies\/contract\/constants\.ts\n/);
-        assert.match(verdict.message, /The gated \(1: .*\):\n {2}Pulumi\.prod\.yaml\n/);
+        assert.match(verdict.message, /The gated \(1: .*\):\n {2}Pulumi\.staging\.yaml\n/);
         assert.match(verdict.message, /its own pull request, reviewed by its code owners \(\.github\/CODEOWNERS\)/);
         assert.doesNotMatch(verdict.message, /README/);
     });
@@ -212,7 +212,7 @@ describe("the CLI against a git repository", () => {
         assert.equal(run.status, 1, run.stderr);
         assert.match(run.stderr, /changes both the gate and what the gate judges/);
         assert.match(run.stderr, /\n {2}policies\/index\.ts\n/);
-        assert.match(run.stderr, /\n {2}Pulumi\.prod\.yaml\n/);
+        assert.match(run.stderr, /\n {2}Pulumi\.staging\.yaml\n/);
     });
 
     test("a rename from the gate into the gated counts as both paths, and exits 1", () => {

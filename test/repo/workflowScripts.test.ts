@@ -275,7 +275,7 @@ describe("separation of duties, run for real against a git repository", () => {
         assert.match(run.summary, /^## Separation of duties: exit 1$/m);
         assert.match(run.summary, /changes both the gate and what the gate judges/);
         assert.match(run.summary, /\n {2}policies\/index\.ts\n/);
-        assert.match(run.summary, /\n {2}Pulumi\.prod\.yaml\n/);
+        assert.match(run.summary, /\n {2}Pulumi\.staging\.yaml\n/);
         assert.match(run.output, /::error::this pull request changes both the gate and what it gates/);
         assert.doesNotMatch(run.output, /::warning::/);
     });
