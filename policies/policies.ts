@@ -3,6 +3,7 @@ import { actionGroupDeclared } from "./rules/actionGroupDeclaration";
 import { alertsDeclared } from "./rules/alertDeclaration";
 import { bootstrapPasswordSource } from "./rules/bootstrapPasswordSource";
 import { conditionalAccessExclusions } from "./rules/conditionalAccessExclusions";
+import { conditionalAccessExclusionDeclaration } from "./rules/conditionalAccessExclusionDeclaration";
 import { conditionalAccessPolicyExclusion } from "./rules/conditionalAccessPolicyExclusion";
 import { conditionalAccessTrustedScope } from "./rules/conditionalAccessTrustedScope";
 import { emergencyAccessPresence } from "./rules/emergencyAccessPresence";
@@ -37,6 +38,7 @@ export const policies: EmergencyPolicy[] = [
     emergencyGroupMembership,
     conditionalAccessPolicyExclusion,
     conditionalAccessExclusions,
+    conditionalAccessExclusionDeclaration,
     conditionalAccessTrustedScope,
     sentinelRulesDeclared,
     alertsDeclared,

@@ -5,6 +5,7 @@
 import {
     DIRECTORY_ROOT_SCOPE,
     GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
+    GRAPH_ENDPOINTS,
     TYPES,
     emergencyUserPrincipalName,
     isInitialDomain,
@@ -142,4 +143,26 @@ export const GLOBAL_ADMINISTRATOR_ASSIGNMENT_DECLARATION: InputDeclaration = {
     roleId: { equals: GLOBAL_ADMINISTRATOR_TEMPLATE_ID },
     principalObjectId: { test: guidTest },
     directoryScopeId: { equals: DIRECTORY_ROOT_SCOPE },
+};
+
+function guidListTest(value: unknown): string | undefined {
+    return Array.isArray(value) && value.every((id) => guidTest(id) === undefined) ? undefined : "must be a list of object ids.";
+}
+
+/**
+ * What the pack accepts for a ConditionalAccessExclusion: a policy id, the ids to exclude (judged against the
+ * accounts and the group by conditional-access-require-emergency-exclusions), and a Microsoft Graph endpoint, since
+ * the provider sends its token there. Nothing else.
+ */
+export const CONDITIONAL_ACCESS_EXCLUSION_DECLARATION: InputDeclaration = {
+    policyId: { test: guidTest },
+    userIds: { test: guidListTest },
+    groupIds: { test: guidListTest },
+    graphEndpoint: {
+        optional: true,
+        test: (value) =>
+            (GRAPH_ENDPOINTS as readonly unknown[]).includes(value)
+                ? undefined
+                : `is ${JSON.stringify(value)}; the provider sends its token there, so it must be one of ${GRAPH_ENDPOINTS.join(", ")}.`,
+    },
 };

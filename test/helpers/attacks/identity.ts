@@ -77,6 +77,11 @@ export const IDENTITY_ATTACKS: Attack[] = [
         policy: "emergency-account-require-canonical-declaration",
     },
     {
+        name: "an exclusion whose provider sends its token to a host outside Microsoft Graph",
+        mutate: change(byType(TYPES.conditionalAccessExclusion), (p) => (p.graphEndpoint = "https://graph.attacker.example")),
+        policy: "conditional-access-exclusion-require-declaration",
+    },
+    {
         name: "an undeclared dynamic resource running code with the deploy identity",
         mutate: add((resources) => newResource(resources, "pulumi-nodejs:dynamic:Resource", "cleanup", { enabled: true })),
         policy: "emergency-access-disallow-undeclared-resources",
