@@ -7,7 +7,7 @@ import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ProgramOptions } from "../program/options";
+import type { OfflineProgramOptions } from "../program/options";
 import type { RecordedResource } from "./recordingMonitor";
 import type { ProgramRun, ResolvedProgramRun } from "./runProgram";
 
@@ -65,7 +65,8 @@ export interface ProgramProcessOptions {
     readonly project: string;
     readonly stack: string;
     readonly config: Record<string, string>;
-    readonly programOptions?: ProgramOptions;
+    /** The tenant's policies, given: an offline run never reaches Microsoft Graph. */
+    readonly programOptions: OfflineProgramOptions;
     /** Stops the program's process (its run then fails); the plan aborts it when it stops early. */
     readonly signal?: AbortSignal;
     /** Where the program's own stdout and stderr go; the plan's stderr by default. */

@@ -2,14 +2,14 @@
 // No network and no credentials: resource registrations go to a RecordingMonitor, answered by the mocks.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ProgramOptions } from "../program/options";
+import type { OfflineProgramOptions } from "../program/options";
 import { EmergencyAccessMocks } from "./mocks";
 import { resolveProgramConfig, type StackSelection } from "./project";
 import { installRecordingMonitor, type RecordedResource } from "./recordingMonitor";
 
 export interface ProgramRunOptions extends StackSelection {
-    /** Passed to the program's exported function; the Pulumi CLI passes none. */
-    readonly programOptions?: ProgramOptions;
+    /** Passed to the program's exported function (the Pulumi CLI passes none): the tenant's policies, never Graph. */
+    readonly programOptions: OfflineProgramOptions;
 }
 
 /** A program run whose config is already resolved: what the plan's program process receives from the plan. */
@@ -19,7 +19,8 @@ export interface ResolvedProgramRun {
     readonly stack: string;
     /** `namespace:key` -> value, as the engine hands config to a program. */
     readonly config: Record<string, string>;
-    readonly programOptions?: ProgramOptions;
+    /** The tenant's policies, given: an offline run never reaches Microsoft Graph. */
+    readonly programOptions: OfflineProgramOptions;
 }
 
 export interface ProgramRun {
@@ -58,7 +59,7 @@ export async function recordResolvedProgram(run: ResolvedProgramRun): Promise<Re
     const monitor = installRecordingMonitor(new EmergencyAccessMocks(), run.project, run.stack);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const programModule = require(path.join(run.projectDir, "index.ts"));
-    const program: (options?: ProgramOptions) => unknown =
+    const program: (options: OfflineProgramOptions) => unknown =
         typeof programModule === "function" ? programModule : () => programModule;
     // The error is taken out of the stack's init, as the CLI's language host reports it, so it is
     // rethrown once here instead of also escaping as an unhandled rejection.

@@ -8,3 +8,11 @@ export interface ProgramOptions {
      */
     readonly conditionalAccessPolicies?: readonly ConditionalAccessPolicy[];
 }
+
+/**
+ * How the offline plan and the tests run the program: always with the tenant's policies given (an empty list when
+ * there is no snapshot), so no run outside `pulumi up` can reach Microsoft Graph or a credential.
+ */
+export interface OfflineProgramOptions extends ProgramOptions {
+    readonly conditionalAccessPolicies: readonly ConditionalAccessPolicy[];
+}

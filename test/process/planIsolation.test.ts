@@ -156,6 +156,7 @@ describe("the plan takes exactly one well-formed result from the program's proce
             project: "entra-emergency-access",
             stack: FIXTURE_STACK,
             config: {},
+            programOptions: { conditionalAccessPolicies: [] },
             entry,
             programOutput: output,
         });
