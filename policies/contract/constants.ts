@@ -53,6 +53,16 @@ export const LIMITS = {
      * Access about one request per second per tenant, for all apps together; more than a few only buys 429s.
      */
     graphRequestsPerSecond: { min: 0.1, max: 20 },
+    /**
+     * Device-bound FIDO2 keys each account must have before it gets its role: Microsoft and the article's author ask for
+     * at least two, kept in separate safes, so one lost key is not a lockout. At most 10, more than any safe plan needs.
+     */
+    requiredPasskeys: { min: 2, max: 10 },
+    /**
+     * Lifetime of the onboarding Temporary Access Pass, in minutes: Graph accepts 10 to 43200; onboarding needs one
+     * sitting, so anything beyond 8 hours is a pass left lying around.
+     */
+    temporaryAccessPassMinutes: { min: 10, max: 480 },
 } as const;
 
 /**
@@ -76,6 +86,20 @@ export const DEFAULTS = {
     graphRequestsPerSecond: 1,
     /** How long one process reuses its paged listing of the Conditional Access policies (any write drops it sooner). */
     policyListCacheSeconds: 30,
+    /** The phishing-resistant credential each account must have before it gets its role: FIDO2 passkeys. */
+    credentialMethod: "passkey",
+    /** Device-bound FIDO2 keys per account (credential.requiredPasskeys). */
+    requiredPasskeys: 2,
+    /** Lifetime of the onboarding Temporary Access Pass (npm run onboard --tap-minutes). */
+    temporaryAccessPassMinutes: 60,
+    /** Seconds between two polls of the account's FIDO2 methods while onboarding waits for the keys. */
+    onboardingPollSeconds: 5,
+    /** The limited recovery account (limitedAccount) is opt-in. */
+    limitedAccount: false,
+    /** The restricted-management administrative unit (restrictedManagement) is opt-in. */
+    restrictedManagement: false,
+    /** Display name of the restricted-management administrative unit holding the accounts and the group. */
+    administrativeUnitDisplayName: "Emergency Access (restricted management)",
     /** Minutes between runs of the reconcile workflow (.github/workflows/reconcile.yml); the exposure window's bound. */
     reconcileIntervalMinutes: 15,
 } as const;
@@ -129,6 +153,8 @@ export const TYPES = {
     conditionalAccessPolicy: bridgedToken("azuread", "ConditionalAccessPolicy"),
     conditionalAccessExclusion: dynamicToken("ConditionalAccessExclusion"),
     passwordCustody: dynamicToken("PasswordCustody"),
+    passkeyRequirement: dynamicToken("PasskeyRequirement"),
+    restrictedManagementUnit: dynamicToken("RestrictedManagementUnit"),
     randomString: bridgedToken("random", "RandomString"),
     scheduledAlertRule: "azure-native:securityinsights:ScheduledAlertRule",
     actionGroup: "azure-native:monitor:ActionGroup",
@@ -166,7 +192,16 @@ export function isInitialDomain(domain: string): boolean {
     return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.onmicrosoft\.com$/i.test(domain);
 }
 
-/** The user principal name of emergency account `index` (1-based). */
-export function emergencyUserPrincipalName(prefix: string, index: number, tenantDomain: string): string {
-    return `${prefix}-${index}@${tenantDomain}`;
+/**
+ * The key of the limited recovery account (`<prefix>-limited@<domain>`): Conditional Access Administrator and
+ * Authentication Policy Administrator, never Global Administrator, never counted among the emergency accounts' minimum.
+ */
+export const LIMITED_ACCOUNT_KEY = "limited";
+
+/** Which emergency account: its 1-based number, or LIMITED_ACCOUNT_KEY. */
+export type AccountKey = number | typeof LIMITED_ACCOUNT_KEY;
+
+/** The user principal name of emergency account `key` (a 1-based number, or the limited account). */
+export function emergencyUserPrincipalName(prefix: string, key: AccountKey, tenantDomain: string): string {
+    return `${prefix}-${key}@${tenantDomain}`;
 }
