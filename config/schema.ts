@@ -10,6 +10,7 @@ import {
     isInitialDomain,
 } from "../policies/contract/constants";
 import { CUSTODY_MODES, ROTATION_LABEL_EXAMPLES, custodyProblems, rotationLabelProblem } from "../policies/contract/custody";
+import { CREDENTIAL_METHODS } from "../policies/contract/declaration/passkeyRequirement";
 import { isoDurationMinutes, minutesToIsoDuration } from "../policies/contract/queries";
 
 /** Every key lives in the project's namespace: `entra-emergency-access:<key>`. */
@@ -72,6 +73,13 @@ const wholeNumber = (min: number, max: number) =>
             .int({ error: "must be a whole number" })
             .min(min, { error: `must be at least ${min}` })
             .max(max, { error: `must be at most ${max}` }),
+    );
+
+/** A boolean key: Pulumi hands `true`/`false` to the program as strings. */
+const booleanKey = (defaultValue: boolean) =>
+    z.preprocess(
+        (value) => (value === "true" ? true : value === "false" ? false : value),
+        z.boolean({ error: "must be true or false" }).default(defaultValue),
     );
 
 // Region codes Intl knows that are not ISO 3166-1 countries, so Entra ID would reject them.
@@ -169,11 +177,15 @@ export const CONFIG_KEYS = {
     },
     credential: {
         description:
-            "How the emergency passwords are kept. `passkey`: generated, set and discarded; the accounts sign in with FIDO2 " +
-            "passkeys or certificates kept in the safes. `sealed-password`: sealed with age to custodians, split k-of-n " +
-            "(Shamir) when threshold is 2 or more.",
+            "How the emergency passwords are kept, and which phishing-resistant credential each account needs before it " +
+            "gets its role. `mode: passkey`: generated, set and discarded; the accounts sign in with FIDO2 passkeys or " +
+            "certificates kept in the safes. `mode: sealed-password`: sealed with age to custodians, split k-of-n (Shamir) " +
+            "when threshold is 2 or more. `method`: `passkey` (device-bound FIDO2 keys, `requiredPasskeys` per account) or " +
+            "`certificate` (certificate-based authentication).",
         accepted:
-            `an object {mode: ${CUSTODY_MODES.map((m) => `"${m}"`).join(" or ")}, custodians: [{name, recipient}], threshold}; ` +
+            `an object {mode: ${CUSTODY_MODES.map((m) => `"${m}"`).join(" or ")}, custodians: [{name, recipient}], threshold, ` +
+            `method: ${CREDENTIAL_METHODS.map((m) => `"${m}"`).join(" or ")} (default ${DEFAULTS.credentialMethod}), ` +
+            `requiredPasskeys: ${LIMITS.requiredPasskeys.min} to ${LIMITS.requiredPasskeys.max} (default ${DEFAULTS.requiredPasskeys})}; ` +
             "recipients are age X25519 recipients (age1...), names and recipients unique, at most " +
             `${LIMITS.custodians.max} custodians; threshold from ${LIMITS.custodians.minThresholdWithSeveral} to the number ` +
             `of custodians when there are two or more (default ${DEFAULTS.custodyThreshold}), 1 with a single custodian; ` +
@@ -200,8 +212,19 @@ export const CONFIG_KEYS = {
                         fromIntegerString,
                         z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
                     ),
+                    method: z
+                        .enum(CREDENTIAL_METHODS, { error: `must be one of ${CREDENTIAL_METHODS.join(", ")}` })
+                        .default(DEFAULTS.credentialMethod),
+                    requiredPasskeys: wholeNumber(LIMITS.requiredPasskeys.min, LIMITS.requiredPasskeys.max).default(
+                        DEFAULTS.requiredPasskeys,
+                    ),
                 }, { error: "must be an object" })
-                .default({ mode: DEFAULTS.credentialMode, custodians: [] })
+                .default({
+                    mode: DEFAULTS.credentialMode,
+                    custodians: [],
+                    method: DEFAULTS.credentialMethod,
+                    requiredPasskeys: DEFAULTS.requiredPasskeys,
+                })
                 .transform((credential, ctx) => {
                     const threshold =
                         credential.mode === "passkey"
@@ -232,6 +255,27 @@ export const CONFIG_KEYS = {
                 .refine(isIsoCountryCode, { error: "is not an ISO 3166-1 alpha-2 country code" })
                 .optional(),
         ),
+    },
+    limitedAccount: {
+        description:
+            "A limited recovery account (`<accountPrefix>-limited`) beside the Global Administrator accounts: permanent " +
+            "Conditional Access Administrator and Authentication Policy Administrator, to recover a Conditional Access or " +
+            "authentication-method lockout with far less power. Same custody, passkeys, group, exclusions and alerts; it never " +
+            "counts toward the minimum of emergency accounts.",
+        accepted: "true or false",
+        type: "boolean",
+        default: DEFAULTS.limitedAccount,
+        schema: booleanKey(DEFAULTS.limitedAccount),
+    },
+    restrictedManagement: {
+        description:
+            "Put the accounts and the group in a restricted-management administrative unit, so that only roles assigned at " +
+            "the unit's scope can change them (tenant-wide admins and application permissions cannot). The deploy identity " +
+            "then needs such a role (README, \"Restricted management\"). Not with `credential.mode: sealed-password`.",
+        accepted: "true or false; only with credential.mode passkey",
+        type: "boolean",
+        default: DEFAULTS.restrictedManagement,
+        schema: booleanKey(DEFAULTS.restrictedManagement),
     },
     conditionalAccess: {
         description:
@@ -474,6 +518,16 @@ export function parseConditionalAccessConfig(value: unknown): StackConfig["condi
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw);
     if (!result.success) throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, raw)));
+    // A Global Administrator inside a restricted-management unit cannot have its password reset by any admin outside the
+    // unit's scope, so a sealed password could never be rotated or repaired; passkeys need no reset.
+    if (result.data.restrictedManagement && result.data.credential.mode === "sealed-password") {
+        throw new ConfigError([
+            `${CONFIG_NAMESPACE}:restrictedManagement: cannot be true with ${CONFIG_NAMESPACE}:credential.mode sealed-password: ` +
+                "inside a restricted-management administrative unit no tenant-wide admin can reset a Global Administrator's " +
+                "password, so the sealed password could not be rotated after a test or repaired after a leak. " +
+                "Accepted: use credential.mode passkey, or restrictedManagement false.",
+        ]);
+    }
     // The direct alert queries the Sentinel workspace, so it cannot stand alone.
     if (result.data.alerts && !result.data.sentinel) {
         throw new ConfigError([

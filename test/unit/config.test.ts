@@ -33,7 +33,9 @@ describe("stack config", () => {
             accountPrefix: "breakglass",
             passwordLength: 32,
             passwordRotation: "initial",
-            credential: { mode: "passkey", custodians: [], threshold: 0 },
+            credential: { mode: "passkey", custodians: [], threshold: 0, method: "passkey", requiredPasskeys: 2 },
+            limitedAccount: false,
+            restrictedManagement: false,
             conditionalAccess: { excludeFrom: "all", skip: [], graphEndpoint: "https://graph.microsoft.com" },
         });
     });
@@ -307,10 +309,16 @@ describe("credential config", () => {
     test("sealed mode: threshold defaults to 2 with several custodians, 1 with one; passkey mode has none", () => {
         const sealed = (list: unknown[], extra = {}) =>
             parseStackConfig({ ...VALID, credential: JSON.stringify({ mode: "sealed-password", custodians: list, ...extra }) }).credential;
-        assert.deepEqual(sealed(custodians(3)), { mode: "sealed-password", custodians: custodians(3), threshold: 2 });
-        assert.deepEqual(sealed(custodians(1)), { mode: "sealed-password", custodians: custodians(1), threshold: 1 });
+        const passkeys = { method: "passkey", requiredPasskeys: 2 };
+        assert.deepEqual(sealed(custodians(3)), { mode: "sealed-password", custodians: custodians(3), threshold: 2, ...passkeys });
+        assert.deepEqual(sealed(custodians(1)), { mode: "sealed-password", custodians: custodians(1), threshold: 1, ...passkeys });
         assert.equal(sealed(custodians(3), { threshold: "3" }).threshold, 3);
-        assert.deepEqual(parseStackConfig({ ...VALID, credential: '{"mode":"passkey"}' }).credential, { mode: "passkey", custodians: [], threshold: 0 });
+        assert.deepEqual(parseStackConfig({ ...VALID, credential: '{"mode":"passkey"}' }).credential, {
+            mode: "passkey",
+            custodians: [],
+            threshold: 0,
+            ...passkeys,
+        });
     });
 
     const accepted = CONFIG_KEYS.credential.accepted;
@@ -343,7 +351,10 @@ describe("credential config", () => {
             { mode: "sealed-password", custodians: custodians(2), threshold: 3 },
             `${NS}:credential.threshold: 3 is more than the 2 custodians: the password could never be rebuilt (got 3). Accepted: ${accepted}.`,
         ],
-        ["an unknown field", { mode: "passkey", method: "fido2" }, `${NS}:credential.method: is not a known key of credential. Accepted: ${accepted}.`],
+        ["an unknown field", { mode: "passkey", factor: "fido2" }, `${NS}:credential.factor: is not a known key of credential. Accepted: ${accepted}.`],
+        ["an unknown method", { method: "fido2" }, `${NS}:credential.method: must be one of passkey, certificate (got "fido2"). Accepted: ${accepted}.`],
+        ["a single passkey", { requiredPasskeys: 1 }, `${NS}:credential.requiredPasskeys: must be at least 2 (got 1). Accepted: ${accepted}.`],
+        ["too many passkeys", { requiredPasskeys: 11 }, `${NS}:credential.requiredPasskeys: must be at most 10 (got 11). Accepted: ${accepted}.`],
     ];
     for (const [what, credential, message] of cases) {
         test(`refuses ${what}, naming the key`, () => {
@@ -372,6 +383,33 @@ describe("the fixture stack", () => {
             webhooks: [],
         });
         assert.doesNotMatch(text, /\bsecure:/, "the fixture holds no secret");
+    });
+});
+
+describe("limited account and restricted management", () => {
+    const NS = CONFIG_NAMESPACE;
+    test("both are booleans, false by default, accepted as Pulumi hands them (strings) or typed", () => {
+        const config = parseStackConfig({ ...VALID, limitedAccount: "true", restrictedManagement: true });
+        assert.equal(config.limitedAccount, true);
+        assert.equal(config.restrictedManagement, true);
+        assert.equal(parseStackConfig({ ...VALID, limitedAccount: "false" }).limitedAccount, false);
+    });
+
+    test("anything but a boolean is refused, naming the key", () => {
+        assert.deepEqual(problemsOf({ ...VALID, limitedAccount: "yes" }), [
+            `${NS}:limitedAccount: must be true or false (got "yes"). Accepted: true or false.`,
+        ]);
+    });
+
+    test("restricted management is refused with sealed passwords, and says why", () => {
+        const custodians = [0, 1].map((i) => ({ name: `custodian-${i + 1}`, recipient: testRecipient(i) }));
+        const credential = JSON.stringify({ mode: "sealed-password", custodians });
+        assert.deepEqual(problemsOf({ ...VALID, restrictedManagement: "true", credential }), [
+            `${NS}:restrictedManagement: cannot be true with ${NS}:credential.mode sealed-password: inside a restricted-management ` +
+                "administrative unit no tenant-wide admin can reset a Global Administrator's password, so the sealed password could " +
+                "not be rotated after a test or repaired after a leak. Accepted: use credential.mode passkey, or restrictedManagement false.",
+        ]);
+        assert.equal(parseStackConfig({ ...VALID, restrictedManagement: "true" }).restrictedManagement, true);
     });
 });
 
