@@ -84,3 +84,67 @@ export async function readUserFacts(graph: GraphClient, user: UserRef): Promise<
         throw userFailure(user, "GET", "read when the password was last set", error, graph);
     }
 }
+
+/** The application/delegated permission that revokes a user's sign-in sessions. */
+export const REVOKE_SESSIONS_PERMISSION = "User.RevokeSessions.All";
+
+/** The fields resolveUser reads: enough to tell a cloud-only member account from a synced or guest one. */
+export const RESOLVE_USER_SELECT = "id,userPrincipalName,accountEnabled,onPremisesSyncEnabled,userType";
+
+/**
+ * Invalidates every refresh token and session cookie of the account (`POST /users/{id}/revokeSignInSessions`),
+ * so a session opened with a Temporary Access Pass does not outlive the pass. A 403 names User.RevokeSessions.All
+ * and the role: on an account that holds an admin role only a Privileged Authentication Administrator may do it.
+ */
+export async function revokeSignInSessions(graph: GraphClient, user: UserRef): Promise<void> {
+    try {
+        await graph.client.api(`${userPath(user.id)}/revokeSignInSessions`).post({});
+    } catch (error) {
+        const failure = graphFailure(describeUser(user), "POST", "revoke the sign-in sessions (revokeSignInSessions)", error, graph.retry);
+        if (statusOf(error) !== 403) throw failure;
+        throw new Error(
+            `${failure.message}. The caller needs the ${REVOKE_SESSIONS_PERMISSION} permission and, for an account that ` +
+                `holds an admin role, the ${PASSWORD_ADMIN_ROLE} role`,
+            { cause: failure.cause },
+        );
+    }
+}
+
+/** A user found by object id or user principal name. */
+export interface ResolvedUser {
+    readonly id: string;
+    readonly userPrincipalName: string;
+    readonly accountEnabled: boolean;
+    /** `true` for an account synchronized from on-premises Active Directory; undefined for a cloud-only one. */
+    readonly onPremisesSyncEnabled?: boolean;
+    /** `Member` or `Guest`, when Graph says. */
+    readonly userType?: string;
+}
+
+/**
+ * The user with this object id or user principal name (`GET /users/{idOrUpn}?$select=...`), or undefined when
+ * Graph answers 404. Any other failure names what was looked up.
+ */
+export async function resolveUser(graph: GraphClient, idOrUserPrincipalName: string): Promise<ResolvedUser | undefined> {
+    let found: Record<string, unknown>;
+    try {
+        found = (await graph.client.api(userPath(idOrUserPrincipalName)).query({ $select: RESOLVE_USER_SELECT }).get()) as Record<string, unknown>;
+    } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        const failure = graphFailure(`User ${idOrUserPrincipalName}`, "GET", "look the account up", error, graph.retry);
+        if (statusOf(error) !== 403) throw failure;
+        throw new Error(`${failure.message}. The caller needs the User.Read.All permission (or a directory role that reads users)`, {
+            cause: failure.cause,
+        });
+    }
+    if (typeof found.id !== "string" || typeof found.userPrincipalName !== "string") {
+        throw new Error(`User ${idOrUserPrincipalName}: GET to look the account up answered without id or userPrincipalName`);
+    }
+    return {
+        id: found.id,
+        userPrincipalName: found.userPrincipalName,
+        accountEnabled: found.accountEnabled === true,
+        ...(typeof found.onPremisesSyncEnabled === "boolean" ? { onPremisesSyncEnabled: found.onPremisesSyncEnabled } : {}),
+        ...(typeof found.userType === "string" ? { userType: found.userType } : {}),
+    };
+}
