@@ -14,6 +14,12 @@ export const EMERGENCY_ACCESS_TYPE = `${PROJECT_NAME}:index:EmergencyAccess`;
  */
 export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = "62e90394-69f5-4237-9190-012177145e10";
 
+/** Conditional Access Administrator role template id: the limited recovery account's first role. */
+export const CONDITIONAL_ACCESS_ADMINISTRATOR_TEMPLATE_ID = "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9";
+
+/** Authentication Policy Administrator role template id: the limited recovery account's second role. */
+export const AUTHENTICATION_POLICY_ADMINISTRATOR_TEMPLATE_ID = "0526716b-113d-4c15-b2c8-68e3c22b9f80";
+
 /** Directory scope of a tenant-wide role assignment. */
 export const DIRECTORY_ROOT_SCOPE = "/";
 

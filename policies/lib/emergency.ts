@@ -1,7 +1,7 @@
 // What every policy needs: telling emergency resources apart, reading props without tripping over
 // preview's unknown values, and the shared config parameters. Imports nothing of the program.
 import type { PolicyConfigSchema, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import { DEFAULTS, EMERGENCY_ACCESS_TYPE, TYPES, UNKNOWN_VALUE } from "../contract/constants";
+import { DEFAULTS, EMERGENCY_ACCESS_TYPE, LIMITED_ACCOUNT_KEY, TYPES, UNKNOWN_VALUE } from "../contract/constants";
 import { judgeInputs, type InputDeclaration } from "../contract/declaration/inputs";
 
 // @pulumi/policy reports an UnknownValueError thrown by a policy as an advisory "can't run during
@@ -103,7 +103,17 @@ export function isEmergencyUser(urn: string, props: Record<string, any>, config:
     const listed = (config.userPrincipalNames ?? []).map((u) => u.toLowerCase());
     if (listed.includes(upn.toLowerCase())) return true;
     const prefix = config.accountPrefix ?? DEFAULTS.accountPrefix;
-    return new RegExp(`^${escapeRegExp(prefix)}-\\d+@`, "i").test(upn);
+    return new RegExp(`^${escapeRegExp(prefix)}-(?:\\d+|${LIMITED_ACCOUNT_KEY})@`, "i").test(upn);
+}
+
+/**
+ * True for the limited recovery account: the component's `<component>-account-limited`, or a user named
+ * `<prefix>-limited@...`. It holds the limited roles, never Global Administrator, and never counts toward the minimum.
+ */
+export function isLimitedAccount(urn: string, userPrincipalName: unknown, config: AccountRecognition): boolean {
+    if (urnName(urn).endsWith(`-account-${LIMITED_ACCOUNT_KEY}`)) return true;
+    const prefix = config.accountPrefix ?? DEFAULTS.accountPrefix;
+    return typeof userPrincipalName === "string" && new RegExp(`^${escapeRegExp(prefix)}-${LIMITED_ACCOUNT_KEY}@`, "i").test(userPrincipalName);
 }
 
 /** An emergency account as the stack policies see it. */
@@ -112,6 +122,8 @@ export interface EmergencyAccount {
     readonly userPrincipalName: string;
     /** The user's object id; undefined while unknown (preview before the user exists). */
     readonly objectId?: string;
+    /** True for the limited recovery account (isLimitedAccount). */
+    readonly limited: boolean;
 }
 
 export function emergencyAccounts(resources: readonly PolicyResource[], config: AccountRecognition): EmergencyAccount[] {
@@ -123,6 +135,7 @@ export function emergencyAccounts(resources: readonly PolicyResource[], config: 
             urn,
             userPrincipalName: String(props.userPrincipalName),
             objectId: typeof props.objectId === "string" && !isUnknown(props.objectId) ? props.objectId : undefined,
+            limited: isLimitedAccount(urn, props.userPrincipalName, config),
         }));
 }
 

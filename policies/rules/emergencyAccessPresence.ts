@@ -46,8 +46,12 @@ export const emergencyAccessPresence = definePolicy<StackValidationPolicy>({
         const config = args.getConfig<Config>();
         const missing: string[] = [];
         const accounts = emergencyAccounts(args.resources, config);
+        // The limited recovery account supplements the Global Administrator accounts; it never counts toward their minimum.
+        const administrators = accounts.filter((account) => !account.limited);
         const minimum = Math.max(LIMITS.accountCount.min, trustedParameters(config).minimumAccounts);
-        if (accounts.length < minimum) missing.push(`emergency accounts (${accounts.length} declared, at least ${minimum} needed)`);
+        if (administrators.length < minimum) {
+            missing.push(`emergency Global Administrator accounts (${administrators.length} declared, at least ${minimum} needed)`);
+        }
         const custody = args.resources.filter((r) => r.type === TYPES.passwordCustody && isEmergencyChild(r.urn));
         if (custody.length < accounts.length) missing.push(`password custody (${custody.length} for ${accounts.length} accounts)`);
         const role = args.resources.find(

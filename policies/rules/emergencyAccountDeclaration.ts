@@ -1,22 +1,27 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { DEFAULTS } from "../contract/constants";
+import { DEFAULTS, LIMITED_ACCOUNT_KEY, type AccountKey } from "../contract/constants";
 import { emergencyUserDeclaration } from "../contract/declaration/identity";
 import { ACCOUNT_RECOGNITION_SCHEMA, enforceDeclaration, emergencyUserProps, type AccountRecognition } from "../lib/emergency";
 import { definePolicy } from "../lib/metadata";
 
-/** The account's number: from the component's resource name (`...-account-<n>`), else from `<prefix>-<n>@`. */
-function accountNumber(name: string, userPrincipalName: unknown, prefix: string): number | undefined {
-    const byName = /-account-(\d+)$/.exec(name);
-    if (byName) return Number(byName[1]);
-    const byUpn = typeof userPrincipalName === "string" ? new RegExp(`^${prefix}-(\\d+)@`, "i").exec(userPrincipalName) : null;
-    return byUpn ? Number(byUpn[1]) : undefined;
+/**
+ * The account's key (its number, or `limited`): from the component's resource name (`...-account-<n|limited>`), else
+ * from `<prefix>-<n|limited>@`.
+ */
+function accountKey(name: string, userPrincipalName: unknown, prefix: string): AccountKey | undefined {
+    const key = (text: string) => (text === LIMITED_ACCOUNT_KEY ? LIMITED_ACCOUNT_KEY : Number(text));
+    const byName = new RegExp(`-account-(\\d+|${LIMITED_ACCOUNT_KEY})$`).exec(name);
+    if (byName) return key(byName[1]);
+    const byUpn =
+        typeof userPrincipalName === "string" ? new RegExp(`^${prefix}-(\\d+|${LIMITED_ACCOUNT_KEY})@`, "i").exec(userPrincipalName) : null;
+    return byUpn ? key(byUpn[1].toLowerCase()) : undefined;
 }
 
 export const emergencyAccountDeclaration = definePolicy<ResourceValidationPolicy>({
     name: "emergency-account-require-canonical-declaration",
     description:
         "Every input of an emergency account equals the contract's declaration: enabled, cloud-only on the tenant's " +
-        "*.onmicrosoft.com domain, named <prefix>-<n>, no forced password change, no password expiry, strong passwords, " +
+        "*.onmicrosoft.com domain, named <prefix>-<n> (or <prefix>-limited, the limited recovery account), no forced password change, no password expiry, strong passwords, " +
         "hidden from the address list, and no input the declaration does not know (an on-premises immutable id, " +
         "other mail addresses, a phone number...).",
     remediationSteps: "Declare the account through EmergencyAccess only; change its settings in the contract (a gate change).",
@@ -25,7 +30,7 @@ export const emergencyAccountDeclaration = definePolicy<ResourceValidationPolicy
         const props = emergencyUserProps(args);
         if (!props) return;
         const prefix = args.getConfig<AccountRecognition>().accountPrefix ?? DEFAULTS.accountPrefix;
-        const number = accountNumber(args.name, props.userPrincipalName, prefix);
+        const number = accountKey(args.name, props.userPrincipalName, prefix);
         if (number === undefined) {
             reportViolation(`${args.name} is an emergency account whose number cannot be told from its name or user principal name.`);
             return;

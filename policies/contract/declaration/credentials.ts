@@ -25,7 +25,7 @@ export const PASSWORD_CUSTODY_INFIX = "-password-custody-";
 
 /** The name of the bootstrap RandomPassword of the user named `userName` (`<c>-account-<n>` → `<c>-password-<n>`). */
 export function bootstrapPasswordNameOf(userName: string): string | undefined {
-    const match = /^(.*)-account-(\d+)$/.exec(userName);
+    const match = /^(.*)-account-(\d+|limited)$/.exec(userName);
     return match ? `${match[1]}${BOOTSTRAP_PASSWORD_INFIX}${match[2]}` : undefined;
 }
 

@@ -3,18 +3,23 @@
 // component builds its resources from these functions and the pack judges by the same ones, so a change to
 // either side shows up as a difference the gate refuses. Pure data and functions; no Pulumi import.
 import {
+    AUTHENTICATION_POLICY_ADMINISTRATOR_TEMPLATE_ID,
+    CONDITIONAL_ACCESS_ADMINISTRATOR_TEMPLATE_ID,
     DIRECTORY_ROOT_SCOPE,
     GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
     GRAPH_ENDPOINTS,
+    LIMITED_ACCOUNT_KEY,
     TYPES,
     emergencyUserPrincipalName,
     isInitialDomain,
+    type AccountKey,
 } from "../constants";
 import type { InputDeclaration } from "./inputs";
 
 /** The display name plainly marks the account, so nobody mistakes it for a person or deletes it as stale. */
-export function emergencyDisplayName(accountNumber: number): string {
-    return `EMERGENCY ACCESS ${accountNumber} (break glass - do not use, every sign-in alerts)`;
+export function emergencyDisplayName(key: AccountKey): string {
+    const which = key === LIMITED_ACCOUNT_KEY ? "LIMITED" : String(key);
+    return `EMERGENCY ACCESS ${which} (break glass - do not use, every sign-in alerts)`;
 }
 
 /** The group's description, as the tenant's admins read it in the portal. */
@@ -33,13 +38,13 @@ export const EMERGENCY_USER_SETTINGS = {
     showInAddressList: false,
 } as const;
 
-/** The inputs of emergency account `accountNumber` (its password aside: see declaration/credentials). */
-export function emergencyUserInputs(prefix: string, accountNumber: number, tenantDomain: string, usageLocation?: string) {
-    const userPrincipalName = emergencyUserPrincipalName(prefix, accountNumber, tenantDomain);
+/** The inputs of emergency account `key` (its password aside: see declaration/credentials). */
+export function emergencyUserInputs(prefix: string, key: AccountKey, tenantDomain: string, usageLocation?: string) {
+    const userPrincipalName = emergencyUserPrincipalName(prefix, key, tenantDomain);
     return {
         userPrincipalName,
         mailNickname: userPrincipalName.split("@")[0],
-        displayName: emergencyDisplayName(accountNumber),
+        displayName: emergencyDisplayName(key),
         ...EMERGENCY_USER_SETTINGS,
         usageLocation,
     };
@@ -64,10 +69,32 @@ export function emergencyGroupInputs<Id>(displayName: string, members: readonly 
 /** The Global Administrator directory role, activated by template id (the same in every tenant and cloud). */
 export const GLOBAL_ADMINISTRATOR_ROLE_INPUTS = { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID } as const;
 
+/** A permanent, active assignment of the role `templateId` at directory scope. */
+export function directoryRoleAssignmentInputs<Id>(templateId: string, principalObjectId: Id) {
+    return { roleId: templateId, principalObjectId, directoryScopeId: DIRECTORY_ROOT_SCOPE } as const;
+}
+
 /** A permanent, active Global Administrator assignment at directory scope. */
 export function globalAdministratorAssignmentInputs<Id>(principalObjectId: Id) {
-    return { roleId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID, principalObjectId, directoryScopeId: DIRECTORY_ROOT_SCOPE } as const;
+    return directoryRoleAssignmentInputs(GLOBAL_ADMINISTRATOR_TEMPLATE_ID, principalObjectId);
 }
+
+/**
+ * The limited recovery account's roles, each with the suffix of its role resource (`<component><suffix>`) and of its
+ * assignment (`<component><suffix>-limited`): enough to undo a Conditional Access or authentication-methods lockout,
+ * far less than Global Administrator. Assigned permanently, like Global Administrator, for the same reason.
+ */
+export const LIMITED_ACCOUNT_ROLES = [
+    { suffix: "-conditional-access-administrator", templateId: CONDITIONAL_ACCESS_ADMINISTRATOR_TEMPLATE_ID, displayName: "Conditional Access Administrator" },
+    {
+        suffix: "-authentication-policy-administrator",
+        templateId: AUTHENTICATION_POLICY_ADMINISTRATOR_TEMPLATE_ID,
+        displayName: "Authentication Policy Administrator",
+    },
+] as const;
+
+/** Every role an emergency resource may activate or assign: Global Administrator and the limited account's two. */
+export const EMERGENCY_ROLE_TEMPLATE_IDS: readonly string[] = [GLOBAL_ADMINISTRATOR_TEMPLATE_ID, ...LIMITED_ACCOUNT_ROLES.map((role) => role.templateId)];
 
 /**
  * The options of every emergency resource: neither `pulumi destroy`, a deleted line nor a replacement may delete
@@ -98,19 +125,19 @@ function guidTest(value: unknown): string | undefined {
 }
 
 /**
- * What the pack accepts for emergency account `accountNumber`, named `<prefix>-<n>@<initial domain>`. The tenant
+ * What the pack accepts for emergency account `key`, named `<prefix>-<n|limited>@<initial domain>`. The tenant
  * domain is read from the declared name (the stack config's), and must be an initial domain: emergency accounts
  * are cloud-only.
  */
-export function emergencyUserDeclaration(prefix: string, accountNumber: number, declaredUserPrincipalName: unknown): InputDeclaration {
+export function emergencyUserDeclaration(prefix: string, key: AccountKey, declaredUserPrincipalName: unknown): InputDeclaration {
     const domain = typeof declaredUserPrincipalName === "string" ? (declaredUserPrincipalName.split("@")[1] ?? "") : "";
-    const expected = emergencyUserInputs(prefix, accountNumber, domain);
+    const expected = emergencyUserInputs(prefix, key, domain);
     return {
         userPrincipalName: isInitialDomain(domain)
             ? { equals: expected.userPrincipalName }
             : {
                   test: (value) =>
-                      `is ${JSON.stringify(value)}; emergency accounts are cloud-only, named ${prefix}-${accountNumber}@<tenant>.onmicrosoft.com.`,
+                      `is ${JSON.stringify(value)}; emergency accounts are cloud-only, named ${prefix}-${key}@<tenant>.onmicrosoft.com.`,
               },
         mailNickname: { equals: expected.mailNickname },
         displayName: { equals: expected.displayName },
@@ -136,14 +163,39 @@ export function emergencyGroupDeclaration(displayName: string): InputDeclaration
     };
 }
 
-/** What the pack accepts for the Global Administrator role and each assignment of it. */
-export const GLOBAL_ADMINISTRATOR_ROLE_DECLARATION: InputDeclaration = { templateId: { equals: GLOBAL_ADMINISTRATOR_TEMPLATE_ID } };
+function emergencyRoleTest(value: unknown): string | undefined {
+    return EMERGENCY_ROLE_TEMPLATE_IDS.includes(value as string)
+        ? undefined
+        : `is ${JSON.stringify(value)}; an emergency role is Global Administrator (${GLOBAL_ADMINISTRATOR_TEMPLATE_ID}) or one of the ` +
+              `limited account's (${LIMITED_ACCOUNT_ROLES.map((role) => `${role.displayName} ${role.templateId}`).join(", ")}).`;
+}
 
-export const GLOBAL_ADMINISTRATOR_ASSIGNMENT_DECLARATION: InputDeclaration = {
-    roleId: { equals: GLOBAL_ADMINISTRATOR_TEMPLATE_ID },
-    principalObjectId: { test: guidTest },
-    directoryScopeId: { equals: DIRECTORY_ROOT_SCOPE },
-};
+/** Suffix of the Global Administrator role resource (`<component>-global-administrator`); assignments add `-<n>`. */
+export const GLOBAL_ADMINISTRATOR_SUFFIX = "-global-administrator";
+
+/**
+ * The role template a component role or assignment must carry, told by its name: `<c>-global-administrator[-<n>]` is
+ * Global Administrator, `<c><limited role suffix>[-limited]` the limited role. Undefined for any other name.
+ */
+export function emergencyRoleTemplateIdOf(name: string): string | undefined {
+    if (new RegExp(`${GLOBAL_ADMINISTRATOR_SUFFIX}(?:-\\d+)?$`).test(name)) return GLOBAL_ADMINISTRATOR_TEMPLATE_ID;
+    return LIMITED_ACCOUNT_ROLES.find((role) => new RegExp(`${role.suffix}(?:-${LIMITED_ACCOUNT_KEY})?$`).test(name))?.templateId;
+}
+
+/** What the pack accepts for an emergency directory role and each assignment of one (who holds which is a stack policy's). */
+export function emergencyRoleDeclaration(name: string): InputDeclaration {
+    const templateId = emergencyRoleTemplateIdOf(name);
+    return { templateId: templateId ? { equals: templateId } : { test: emergencyRoleTest } };
+}
+
+export function emergencyRoleAssignmentDeclaration(name: string): InputDeclaration {
+    const templateId = emergencyRoleTemplateIdOf(name);
+    return {
+        roleId: templateId ? { equals: templateId } : { test: emergencyRoleTest },
+        principalObjectId: { test: guidTest },
+        directoryScopeId: { equals: DIRECTORY_ROOT_SCOPE },
+    };
+}
 
 function guidListTest(value: unknown): string | undefined {
     return Array.isArray(value) && value.every((id) => guidTest(id) === undefined) ? undefined : "must be a list of object ids.";

@@ -32,7 +32,7 @@ describe(policy.name, () => {
 
     test("refuses a single account", async () => {
         const stack = (await fixtureStack()).filter((r) => !/(account|password|password-custody|global-administrator)-2$/.test(r.name));
-        assert.deepEqual((await validateStack(policy, stack)).violations, ["missing: emergency accounts (1 declared, at least 2 needed)."]);
+        assert.deepEqual((await validateStack(policy, stack)).violations, ["missing: emergency Global Administrator accounts (1 declared, at least 2 needed)."]);
     });
 
     test("direct alerts can be made optional by config", async () => {
