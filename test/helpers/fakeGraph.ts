@@ -1,11 +1,18 @@
-// A fake Microsoft Graph for the Conditional Access policy endpoints and the emergency users' password and
-// sign-in state, served over real HTTP on 127.0.0.1 so the
+// A fake Microsoft Graph for the Conditional Access policy endpoints, the emergency users (password, sign-in
+// state, session revocation, lookup by user principal name), their authentication methods (FIDO2 passkeys, a
+// Temporary Access Pass, others), the authentication methods policy and administrative units, served over real
+// HTTP on 127.0.0.1 so the
 // real Graph client library (middleware, paging, error handling) runs unmodified. It is stricter than Graph
 // where strictness catches bugs: a PATCH replaces every object it names wholesale, and every request must carry
 // the expected bearer token. Faults (throttling, outages, concurrent writers, deletions) are injected per policy,
 // and a tenant-wide throttle answers 429 without Retry-After above a request rate, as Graph does for Conditional
-// Access (about one request per second per tenant).
-import { randomUUID } from "node:crypto";
+// Access (about one request per second per tenant). The fake is one in-process server: child processes (an operator
+// command under test) and the test itself may talk to it at once while the test changes its state.
+//
+// Passes it issues are generated with crypto at run time and kept only for assertions (issuedTemporaryAccessPasses):
+// no read ever returns one. Methods-policy PATCHes replace every top-level property they send whole, so a client that
+// sends only the new target loses the others; administrative units keep isMemberManagementRestricted as created.
+import { randomInt, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ConditionalAccessPolicy } from "../../policies/contract/conditionalAccess";
@@ -46,6 +53,8 @@ export type Fault =
           readonly times: number;
           readonly retryAfter?: string;
           readonly method?: string;
+          /** Only requests whose path (with query) contains this, e.g. "temporaryAccessPassMethods". */
+          readonly pathIncludes?: string;
       }
     /** Answer 503 to every matching request, forever. */
     | { readonly kind: "neverRecovers"; readonly method?: string }
@@ -75,6 +84,61 @@ export interface FakeUser {
     lastPasswordChangeDateTime?: string;
     /** The password last set, for assertions only: no response ever carries it. */
     password?: string;
+    /** `true` for an account synchronized from on-premises; Graph answers null for a cloud-only one. */
+    onPremisesSyncEnabled?: boolean | null;
+    /** `Member` (default) or `Guest`. */
+    userType?: string;
+}
+
+/** A user as a test seeds it. */
+export interface FakeUserSeed {
+    readonly id: string;
+    readonly userPrincipalName: string;
+    readonly accountEnabled?: boolean;
+    readonly onPremisesSyncEnabled?: boolean | null;
+    readonly userType?: string;
+}
+
+/** Fault target for the administrative unit collection (`POST`/`GET /directory/administrativeUnits`) rather than one unit. */
+export const ADMINISTRATIVE_UNITS_TARGET = "<administrativeUnits>";
+
+/** Graph's fixed id of every user's password method. */
+export const PASSWORD_METHOD_ID = "28c10230-6103-485e-b985-444c60001490";
+
+/** A registered FIDO2 method as the fake holds it. */
+export interface FakeFido2Method {
+    readonly id: string;
+    readonly displayName: string;
+    readonly model: string;
+    readonly aaGuid: string;
+    readonly createdDateTime: string;
+    /** "deviceBound" or "synced"; undefined answers without the property (keys registered before synced passkeys). */
+    readonly passkeyType?: string;
+}
+
+/** A Temporary Access Pass as the fake describes it, without its value. */
+export interface FakeTemporaryAccessPassInfo {
+    readonly id: string;
+    readonly lifetimeInMinutes: number;
+    readonly isUsableOnce: boolean;
+    readonly createdDateTime: string;
+    readonly startDateTime: string;
+    readonly isUsable: boolean;
+    readonly methodUsabilityReason: string;
+}
+
+/** A method configuration of the authentication methods policy, as Graph returns it (without @odata.context). */
+export type FakeMethodConfiguration = Record<string, any>;
+
+/** An administrative unit as the fake holds it. */
+export interface FakeAdministrativeUnit {
+    readonly id: string;
+    displayName: string;
+    description: string | null;
+    readonly isMemberManagementRestricted: boolean;
+    visibility: string | null;
+    /** Member object ids, in the order they were added. */
+    readonly memberIds: string[];
 }
 
 const USERS_PATH = "/v1.0/users";
@@ -84,13 +148,30 @@ export interface FakeGraphOptions {
     /** The tenant's policies, in list order. Deep-copied. */
     readonly policies: readonly ConditionalAccessPolicy[];
     /** The tenant's users (emergency accounts), by object id. Defaults to none. */
-    readonly users?: readonly { readonly id: string; readonly userPrincipalName: string; readonly accountEnabled?: boolean }[];
+    readonly users?: readonly FakeUserSeed[];
     /** Policies per list page. Defaults to 100. */
     readonly pageSize?: number;
     /** The bearer token to accept. Defaults to FAKE_GRAPH_TOKEN. */
     readonly token?: string;
     /** Conditional Access requests per rolling second accepted before 429 without Retry-After. Defaults to no limit. */
     readonly requestsPerSecond?: number;
+    /**
+     * The authentication methods policy's configurations (Fido2, TemporaryAccessPass, X509Certificate), each replacing
+     * that id's default. Defaults: all three as Graph's defaults, disabled, targeting all_users (defaultMethodConfigurations()).
+     */
+    readonly methodConfigurations?: readonly FakeMethodConfiguration[];
+    /** Items per page of the other collections (methods, administrative units, members). Defaults to 100. */
+    readonly collectionPageSize?: number;
+    /**
+     * Milliseconds subtracted from the issue time to make a pass's startDateTime, so a test can make a 10-minute pass
+     * expire within a second. Defaults to 0.
+     */
+    readonly temporaryAccessPassStartOffsetMs?: number;
+    /**
+     * Group object ids the directory knows. When given, adding an unknown object (neither a user nor one of these)
+     * to an administrative unit answers 404; when omitted, any object id is accepted as a group.
+     */
+    readonly groupIds?: readonly string[];
 }
 
 /**
@@ -129,7 +210,7 @@ function errorCode(status: number): string {
 /** Fields Graph computes; a PATCH that sends them is refused. */
 const READ_ONLY_FIELDS = ["id", "createdDateTime", "modifiedDateTime"];
 
-/** A fake Microsoft Graph (Conditional Access policies only) on 127.0.0.1. */
+/** A fake Microsoft Graph (Conditional Access, users, authentication methods and their policy, administrative units) on 127.0.0.1. */
 export class FakeGraph {
     /** Every request received, in order, faulted ones included. */
     readonly requests: RecordedRequest[] = [];
@@ -144,6 +225,21 @@ export class FakeGraph {
     private requestsPerSecond: number | undefined;
     /** Arrival times of the Conditional Access requests the throttle let through. */
     private readonly accepted: number[] = [];
+    /** Registered methods by lower-cased user id. */
+    private readonly methods = new Map<string, UserMethods>();
+    /** Every pass value issued, in order: for leak assertions only. */
+    private readonly issuedPasses: string[] = [];
+    /** Sign-in session revocations by lower-cased user id. */
+    private readonly revoked = new Map<string, number>();
+    /** Method configurations by lower-cased id. */
+    private readonly methodConfigurations = new Map<string, FakeMethodConfiguration>();
+    /** Administrative units by lower-cased id, in creation order. */
+    private readonly units = new Map<string, FakeAdministrativeUnit>();
+    /** Group object ids the directory knows (lower-cased); undefined accepts any object id as a group. */
+    private readonly groups: Set<string> | undefined;
+    private readonly collectionPageSize: number;
+    private temporaryAccessPassStartOffsetMs: number;
+    private echoPassOnRead = false;
 
     private constructor(
         private readonly server: Server,
@@ -155,8 +251,12 @@ export class FakeGraph {
         this.pageSize = options.pageSize ?? 100;
         this.token = options.token ?? FAKE_GRAPH_TOKEN;
         this.requestsPerSecond = options.requestsPerSecond;
-        for (const user of options.users ?? []) {
-            this.users.set(user.id.toLowerCase(), { id: user.id, userPrincipalName: user.userPrincipalName, accountEnabled: user.accountEnabled ?? true });
+        for (const user of options.users ?? []) this.addUser(user);
+        this.collectionPageSize = options.collectionPageSize ?? 100;
+        this.temporaryAccessPassStartOffsetMs = options.temporaryAccessPassStartOffsetMs ?? 0;
+        this.groups = options.groupIds ? new Set(options.groupIds.map((id) => id.toLowerCase())) : undefined;
+        for (const configuration of [...defaultMethodConfigurations(), ...(options.methodConfigurations ?? [])]) {
+            this.methodConfigurations.set(String(configuration.id).toLowerCase(), structuredClone(configuration));
         }
     }
 
@@ -281,14 +381,18 @@ export class FakeGraph {
         };
 
         if (!record.authorized) return reply(401, graphError(errorCode(401), "Access token is missing or invalid."));
-        if (url.pathname.startsWith(`${USERS_PATH}/`)) return this.handleUser(url, method, req, record.body, reply);
+        if (url.pathname.startsWith(`${USERS_PATH}/`)) return this.handleUser(url, method, req, record, reply);
+        if (url.pathname.startsWith(`${METHOD_CONFIGURATIONS_PATH}/`)) return this.handleMethodConfiguration(url, method, req, record, reply);
+        if (url.pathname === ADMINISTRATIVE_UNITS_PATH || url.pathname.startsWith(`${ADMINISTRATIVE_UNITS_PATH}/`)) {
+            return this.handleAdministrativeUnits(url, method, req, record, reply);
+        }
         if (!url.pathname.startsWith(POLICIES_PATH)) return reply(404, graphError(errorCode(404), "Unknown path."));
 
         if (this.throttled()) return reply(429, graphError(errorCode(429), "Too many requests (Conditional Access allows about one per second)."));
         const rest = url.pathname.slice(POLICIES_PATH.length);
         const policyId = rest.startsWith("/") ? decodeURIComponent(rest.slice(1)) : undefined;
         const target = policyId ?? LIST_TARGET;
-        const fault = this.takeFault(target, method);
+        const fault = this.takeFault(target, method, record.path);
         if (fault) {
             const retryAfter: Record<string, string> =
                 fault.kind === "status" && fault.retryAfter !== undefined ? { "Retry-After": fault.retryAfter } : {};
@@ -326,6 +430,20 @@ export class FakeGraph {
         this.afterAnswer(policyId, stored, method);
     }
 
+    // ---- Users --------------------------------------------------------------------------------------------------
+
+    /** Adds a user to the tenant, as someone in the portal would. */
+    addUser(user: FakeUserSeed): void {
+        if (this.users.has(user.id.toLowerCase())) throw new Error(`fake Graph already has user ${user.id}`);
+        this.users.set(user.id.toLowerCase(), {
+            id: user.id,
+            userPrincipalName: user.userPrincipalName,
+            accountEnabled: user.accountEnabled ?? true,
+            onPremisesSyncEnabled: user.onPremisesSyncEnabled ?? null,
+            userType: user.userType ?? "Member",
+        });
+    }
+
     /** A copy of a user as the fake holds it (password included, for assertions). */
     user(id: string): FakeUser {
         const found = this.users.get(id.toLowerCase());
@@ -345,31 +463,44 @@ export class FakeGraph {
         return this.requests.filter((request) => request.method === method && request.path.startsWith(`${USERS_PATH}/`));
     }
 
+    /** Requests whose path (with query, raw or decoded) contains `pathIncludes`, optionally only with `method`. */
+    requestsTo(pathIncludes: string, method?: string): RecordedRequest[] {
+        return this.requests.filter((request) => (method === undefined || request.method === method) && pathMatches(request.path, pathIncludes));
+    }
+
+    /** How many times `POST /users/{id}/revokeSignInSessions` succeeded for the user. */
+    revocations(userId: string): number {
+        return this.revoked.get(userId.toLowerCase()) ?? 0;
+    }
+
+    /** The user with this object id or user principal name (both without regard to case). */
+    private findUser(idOrUserPrincipalName: string): FakeUser | undefined {
+        const key = idOrUserPrincipalName.toLowerCase();
+        return this.users.get(key) ?? [...this.users.values()].find((user) => user.userPrincipalName.toLowerCase() === key);
+    }
+
     /**
-     * `GET /users/{id}` (with `$select`) and `PATCH /users/{id}` of `passwordProfile` and `accountEnabled`. Faults
-     * are injected with the user id as target. Every password received is recorded before any fault answers.
+     * `/users/{id or userPrincipalName}`: GET (with `$select`) and PATCH of `passwordProfile` and `accountEnabled`;
+     * `POST .../revokeSignInSessions`; `.../authentication/...` (handleAuthentication). Faults are injected with the
+     * user id as target (the path's segment when no such user exists). Every password received is recorded before
+     * any fault answers.
      */
-    private handleUser(
-        url: URL,
-        method: string,
-        req: IncomingMessage,
-        body: unknown,
-        reply: (status: number, body?: unknown, headers?: Record<string, string>) => void,
-    ): void {
-        const id = decodeURIComponent(url.pathname.slice(USERS_PATH.length + 1));
+    private handleUser(url: URL, method: string, req: IncomingMessage, record: RecordedRequest, reply: Reply): void {
+        const body = record.body;
+        const [key, ...rest] = url.pathname.slice(USERS_PATH.length + 1).split("/").map(decodeURIComponent);
         const profile = (body as { passwordProfile?: { password?: unknown } } | undefined)?.passwordProfile;
-        if (method === "PATCH" && typeof profile?.password === "string") this.receivedPasswords.push(profile.password);
-        const fault = this.takeFault(id, method);
-        if (fault) {
-            const status = fault.kind === "status" ? fault.status : 503;
-            const message = status === 403 ? "Insufficient privileges to complete the operation." : "Injected fault.";
-            const code = status === 403 ? "Authorization_RequestDenied" : errorCode(status);
-            const retryAfter: Record<string, string> =
-                fault.kind === "status" && fault.retryAfter !== undefined ? { "Retry-After": fault.retryAfter } : {};
-            return reply(status, graphError(code, message), retryAfter);
+        if (method === "PATCH" && rest.length === 0 && typeof profile?.password === "string") this.receivedPasswords.push(profile.password);
+        const user = this.findUser(key);
+        const fault = this.takeFault(user?.id ?? key, method, record.path);
+        if (fault) return this.replyFault(fault, reply);
+        if (!user) return reply(404, graphError("Request_ResourceNotFound", `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`));
+        if (rest.length === 1 && rest[0] === "revokeSignInSessions") {
+            if (method !== "POST") return reply(405, graphError(errorCode(405), "Not supported."));
+            this.revoked.set(user.id.toLowerCase(), this.revocations(user.id) + 1);
+            return reply(200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean", value: true });
         }
-        const user = this.users.get(id.toLowerCase());
-        if (!user) return reply(404, graphError("Request_ResourceNotFound", `Resource '${id}' does not exist.`));
+        if (rest[0] === "authentication") return this.handleAuthentication(user, rest.slice(1), url, method, req, body, reply);
+        if (rest.length > 0) return reply(404, graphError(errorCode(404), "Unknown path."));
         if (method === "GET") {
             const select = (url.searchParams.get("$select") ?? "id,userPrincipalName,accountEnabled").split(",");
             const visible: Record<string, unknown> = {
@@ -377,6 +508,8 @@ export class FakeGraph {
                 userPrincipalName: user.userPrincipalName,
                 accountEnabled: user.accountEnabled,
                 lastPasswordChangeDateTime: user.lastPasswordChangeDateTime ?? null,
+                onPremisesSyncEnabled: user.onPremisesSyncEnabled ?? null,
+                userType: user.userType ?? "Member",
             };
             return reply(200, {
                 "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
@@ -393,6 +526,397 @@ export class FakeGraph {
         }
         if (patch.accountEnabled !== undefined) user.accountEnabled = patch.accountEnabled;
         reply(204);
+    }
+
+    /** Answers an injected fault: 403 as Graph's Authorization_RequestDenied, others with their usual code. */
+    private replyFault(fault: Fault, reply: Reply): void {
+        const status = fault.kind === "status" ? fault.status : 503;
+        const message = status === 403 ? "Insufficient privileges to complete the operation." : "Injected fault.";
+        const code = status === 403 ? "Authorization_RequestDenied" : errorCode(status);
+        const retryAfter: Record<string, string> = fault.kind === "status" && fault.retryAfter !== undefined ? { "Retry-After": fault.retryAfter } : {};
+        reply(status, graphError(code, message), retryAfter);
+    }
+
+    // ---- Authentication methods -----------------------------------------------------------------------------------
+
+    /** The user's registered methods, created empty on first use. */
+    private methodsOf(userId: string): UserMethods {
+        const key = userId.toLowerCase();
+        let found = this.methods.get(key);
+        if (!found) {
+            found = { fido2: [], others: [], passes: [] };
+            this.methods.set(key, found);
+        }
+        return found;
+    }
+
+    /** The user as stored, or a thrown error naming the id (helpers fail loudly on a typo). */
+    private requireUser(userId: string): FakeUser {
+        const user = this.users.get(userId.toLowerCase());
+        if (!user) throw new Error(`fake Graph has no user ${userId}`);
+        return user;
+    }
+
+    /** Registers a FIDO2 method for the user, as the user would at the security-info page; returns its id. */
+    addFido2Method(
+        userId: string,
+        method: { readonly model: string; readonly aaGuid: string; readonly passkeyType?: string; readonly createdDateTime?: string; readonly displayName?: string },
+    ): string {
+        this.requireUser(userId);
+        const id = randomUUID();
+        this.methodsOf(userId).fido2.push({
+            id,
+            displayName: method.displayName ?? method.model,
+            model: method.model,
+            aaGuid: method.aaGuid,
+            createdDateTime: method.createdDateTime ?? new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+            ...(method.passkeyType !== undefined ? { passkeyType: method.passkeyType } : {}),
+        });
+        return id;
+    }
+
+    /** Removes a FIDO2 method as an admin in the portal would (a lost key). */
+    removeFido2Method(userId: string, id: string): void {
+        const list = this.methodsOf(this.requireUser(userId).id).fido2;
+        const index = list.findIndex((method) => method.id.toLowerCase() === id.toLowerCase());
+        if (index < 0) throw new Error(`fake Graph: user ${userId} has no FIDO2 method ${id}`);
+        list.splice(index, 1);
+    }
+
+    /** Copies of the user's FIDO2 methods, in registration order. */
+    fido2Methods(userId: string): FakeFido2Method[] {
+        return structuredClone(this.methodsOf(this.requireUser(userId).id).fido2);
+    }
+
+    /**
+     * Registers another kind of method (`type` as "phoneAuthenticationMethod", "microsoftAuthenticatorAuthenticationMethod",
+     * "x509CertificateAuthenticationMethod", ... with or without "#microsoft.graph."); returns its id.
+     */
+    addMethod(userId: string, type: string): string {
+        this.requireUser(userId);
+        const id = randomUUID();
+        this.methodsOf(userId).others.push({ id, type: type.replace(/^#?microsoft\.graph\./, "") });
+        return id;
+    }
+
+    /** Removes a method added with addMethod. */
+    removeMethod(userId: string, id: string): void {
+        const list = this.methodsOf(this.requireUser(userId).id).others;
+        const index = list.findIndex((method) => method.id.toLowerCase() === id.toLowerCase());
+        if (index < 0) throw new Error(`fake Graph: user ${userId} has no method ${id}`);
+        list.splice(index, 1);
+    }
+
+    /** Every pass value the fake issued, in order (for leak assertions only; no response after the 201 carries one). */
+    issuedTemporaryAccessPasses(): string[] {
+        return [...this.issuedPasses];
+    }
+
+    /** The user's live (not deleted) pass without its value, or undefined. Usability is computed now. */
+    temporaryAccessPass(userId: string): FakeTemporaryAccessPassInfo | undefined {
+        const [pass] = this.methodsOf(this.requireUser(userId).id).passes;
+        return pass ? passInfo(pass) : undefined;
+    }
+
+    /** Creates a pass for the user as an admin in the portal would (a leftover from an earlier run); returns its info. */
+    addTemporaryAccessPass(userId: string, options: { readonly lifetimeInMinutes: number; readonly isUsableOnce?: boolean }): FakeTemporaryAccessPassInfo {
+        const user = this.requireUser(userId);
+        return passInfo(this.issuePass(user, options.lifetimeInMinutes, options.isUsableOnce ?? false));
+    }
+
+    /** Changes the offset subtracted from the issue time to make later passes' startDateTime (see FakeGraphOptions). */
+    setTemporaryAccessPassStartOffset(ms: number): void {
+        this.temporaryAccessPassStartOffsetMs = ms;
+    }
+
+    /**
+     * Makes reads of passes (`GET .../temporaryAccessPassMethods`) carry the value, as a misbehaving Graph might:
+     * for testing that the client drops it. Off by default, as Graph sends null.
+     */
+    echoTemporaryAccessPassOnRead(on: boolean): void {
+        this.echoPassOnRead = on;
+    }
+
+    /** Stores a new pass with a value generated now; the caller checked there is none. */
+    private issuePass(user: FakeUser, lifetimeInMinutes: number, isUsableOnce: boolean): StoredPass {
+        const now = Date.now();
+        const pass: StoredPass = {
+            id: randomUUID(),
+            lifetimeInMinutes,
+            isUsableOnce,
+            createdDateTime: new Date(now).toISOString(),
+            startDateTime: new Date(now - this.temporaryAccessPassStartOffsetMs).toISOString(),
+            value: generatePass(),
+        };
+        this.issuedPasses.push(pass.value);
+        this.methodsOf(user.id).passes.push(pass);
+        return pass;
+    }
+
+    /** A pass in Graph's shape: the value null unless echoTemporaryAccessPassOnRead, or `withValue` (the 201 answer). */
+    private passJson(pass: StoredPass, withValue: boolean): Record<string, unknown> {
+        return {
+            "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+            ...passInfo(pass),
+            temporaryAccessPass: withValue || this.echoPassOnRead ? pass.value : null,
+        };
+    }
+
+    /** `/users/{id}/authentication/{fido2Methods|methods|temporaryAccessPassMethods}[/{id}]`. */
+    private handleAuthentication(user: FakeUser, rest: string[], url: URL, method: string, req: IncomingMessage, body: unknown, reply: Reply): void {
+        const methods = this.methodsOf(user.id);
+        const [collection, itemId, ...beyond] = rest;
+        if (beyond.length > 0) return reply(404, graphError(errorCode(404), "Unknown path."));
+        const notFound = () => reply(404, graphError("itemNotFound", `Authentication method '${itemId}' was not found.`));
+        if (collection === "fido2Methods") {
+            if (itemId === undefined) {
+                if (method !== "GET") return reply(405, graphError(errorCode(405), "Not supported."));
+                return reply(200, this.page(url, methods.fido2.map(fido2Json)));
+            }
+            const index = methods.fido2.findIndex((entry) => entry.id.toLowerCase() === itemId.toLowerCase());
+            if (index < 0) return notFound();
+            if (method === "GET") return reply(200, fido2Json(methods.fido2[index]));
+            if (method === "DELETE") {
+                methods.fido2.splice(index, 1);
+                return reply(204);
+            }
+            return reply(405, graphError(errorCode(405), "Not supported."));
+        }
+        if (collection === "methods") {
+            if (itemId !== undefined || method !== "GET") return reply(405, graphError(errorCode(405), "Not supported."));
+            const all = [
+                { "@odata.type": "#microsoft.graph.passwordAuthenticationMethod", id: PASSWORD_METHOD_ID, password: null, createdDateTime: null },
+                ...methods.fido2.map(fido2Json),
+                ...methods.passes.map((pass) => this.passJson(pass, false)),
+                ...methods.others.map((other) => ({ "@odata.type": `#microsoft.graph.${other.type}`, id: other.id })),
+            ];
+            return reply(200, this.page(url, all));
+        }
+        if (collection !== "temporaryAccessPassMethods") return reply(404, graphError(errorCode(404), "Unknown path."));
+        if (itemId === undefined) {
+            if (method === "GET") return reply(200, this.page(url, methods.passes.map((pass) => this.passJson(pass, false))));
+            if (method !== "POST") return reply(405, graphError(errorCode(405), "Not supported."));
+            const problem = passRequestProblem(req, body);
+            if (problem) return reply(400, graphError(errorCode(400), problem));
+            if (methods.passes.length > 0) {
+                return reply(400, graphError(errorCode(400), "The user already has a Temporary Access Pass; only one is allowed per user."));
+            }
+            const request = body as { lifetimeInMinutes: number; isUsableOnce: boolean };
+            const pass = this.issuePass(user, request.lifetimeInMinutes, request.isUsableOnce);
+            return reply(201, {
+                "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users('${user.id}')/authentication/temporaryAccessPassMethods/$entity`,
+                ...this.passJson(pass, true),
+            });
+        }
+        const index = methods.passes.findIndex((pass) => pass.id.toLowerCase() === itemId.toLowerCase());
+        if (index < 0) return notFound();
+        if (method === "GET") return reply(200, this.passJson(methods.passes[index], false));
+        if (method === "DELETE") {
+            methods.passes.splice(index, 1);
+            return reply(204);
+        }
+        return reply(405, graphError(errorCode(405), "Not supported."));
+    }
+
+    /** One page of `items` per `collectionPageSize`; the nextLink keeps the request's query and is on the fake's origin. */
+    private page(url: URL, items: readonly unknown[]): Record<string, unknown> {
+        const token = url.searchParams.get("$skiptoken");
+        const offset = token === null ? 0 : Number(Buffer.from(token, "base64url").toString("utf8").replace("offset:", ""));
+        const end = offset + this.collectionPageSize;
+        const page: Record<string, unknown> = { value: structuredClone(items.slice(offset, end)) };
+        if (end < items.length) {
+            const next = new URL(url.pathname + url.search, this.endpoint);
+            next.searchParams.set("$skiptoken", Buffer.from(`offset:${end}`, "utf8").toString("base64url"));
+            page["@odata.nextLink"] = next.toString();
+        }
+        return page;
+    }
+
+    // ---- Authentication methods policy ----------------------------------------------------------------------------
+
+    /** A deep copy of a method configuration (id without regard to case). */
+    methodConfiguration(id: string): FakeMethodConfiguration {
+        const found = this.methodConfigurations.get(id.toLowerCase());
+        if (!found) throw new Error(`fake Graph has no method configuration ${id}`);
+        return structuredClone(found);
+    }
+
+    /** Changes a method configuration as someone in the portal would. */
+    editMethodConfiguration(id: string, mutate: (configuration: FakeMethodConfiguration) => void): void {
+        const found = this.methodConfigurations.get(id.toLowerCase());
+        if (!found) throw new Error(`fake Graph has no method configuration ${id}`);
+        mutate(found);
+    }
+
+    /**
+     * `GET`/`PATCH .../authenticationMethodConfigurations/{id}` (id without regard to case, as Graph). Faults take the
+     * configuration's id as target ("Fido2", "TemporaryAccessPass", "X509Certificate"). A PATCH must carry the stored
+     * "@odata.type" and replaces every top-level property it sends whole.
+     */
+    private handleMethodConfiguration(url: URL, method: string, req: IncomingMessage, record: RecordedRequest, reply: Reply): void {
+        const segments = url.pathname.slice(METHOD_CONFIGURATIONS_PATH.length + 1).split("/").map(decodeURIComponent);
+        const stored = this.methodConfigurations.get(segments[0].toLowerCase());
+        const fault = this.takeFault(stored ? String(stored.id) : segments[0], method, record.path);
+        if (fault) return this.replyFault(fault, reply);
+        if (!stored || segments.length > 1) return reply(404, graphError(errorCode(404), `Method configuration '${segments.join("/")}' not found.`));
+        if (method === "GET") {
+            return reply(200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#authenticationMethodConfigurations/$entity", ...stored });
+        }
+        if (method !== "PATCH") return reply(405, graphError(errorCode(405), "Not supported."));
+        const problem = methodConfigurationPatchProblem(req, record.body, stored);
+        if (problem) return reply(400, graphError(errorCode(400), problem));
+        for (const [key, value] of Object.entries(record.body as Record<string, unknown>)) {
+            if (key !== "@odata.type" && key !== "id") stored[key] = structuredClone(value);
+        }
+        reply(204);
+    }
+
+    // ---- Administrative units -------------------------------------------------------------------------------------
+
+    /** Seeds a unit someone made earlier; returns its id. */
+    addAdministrativeUnit(unit: {
+        readonly displayName: string;
+        readonly description?: string;
+        readonly isMemberManagementRestricted?: boolean;
+        readonly memberIds?: readonly string[];
+        readonly id?: string;
+    }): string {
+        const id = unit.id ?? randomUUID();
+        if (this.units.has(id.toLowerCase())) throw new Error(`fake Graph already has administrative unit ${id}`);
+        this.units.set(id.toLowerCase(), {
+            id,
+            displayName: unit.displayName,
+            description: unit.description ?? null,
+            isMemberManagementRestricted: unit.isMemberManagementRestricted ?? false,
+            visibility: null,
+            memberIds: [...(unit.memberIds ?? [])],
+        });
+        return id;
+    }
+
+    /** A deep copy of a unit (members included). */
+    administrativeUnit(id: string): FakeAdministrativeUnit {
+        const found = this.units.get(id.toLowerCase());
+        if (!found) throw new Error(`fake Graph has no administrative unit ${id}`);
+        return structuredClone(found);
+    }
+
+    /** Deep copies of every unit, in creation order. */
+    administrativeUnits(): FakeAdministrativeUnit[] {
+        return structuredClone([...this.units.values()]);
+    }
+
+    /** Deletes a unit as someone in the portal would. */
+    deleteAdministrativeUnit(id: string): void {
+        if (!this.units.delete(id.toLowerCase())) throw new Error(`fake Graph has no administrative unit ${id}`);
+    }
+
+    /** Makes a group object id known to the directory (see FakeGraphOptions.groupIds). */
+    addGroup(id: string): void {
+        if (!this.groups) throw new Error("fake Graph accepts any object id as a group unless started with groupIds");
+        this.groups.add(id.toLowerCase());
+    }
+
+    /** A unit in Graph's shape. */
+    private unitJson(unit: FakeAdministrativeUnit): Record<string, unknown> {
+        return {
+            id: unit.id,
+            deletedDateTime: null,
+            displayName: unit.displayName,
+            description: unit.description,
+            isMemberManagementRestricted: unit.isMemberManagementRestricted,
+            membershipRule: null,
+            membershipType: null,
+            membershipRuleProcessingState: null,
+            visibility: unit.visibility,
+        };
+    }
+
+    /** `"#microsoft.graph.user"` for a user of the fake, else a group (unknown ids refused when groupIds was given). */
+    private objectType(objectId: string): string | undefined {
+        if (this.users.has(objectId.toLowerCase())) return "#microsoft.graph.user";
+        if (this.groups && !this.groups.has(objectId.toLowerCase())) return undefined;
+        return "#microsoft.graph.group";
+    }
+
+    /**
+     * `/directory/administrativeUnits`: POST, GET (optionally `$filter=displayName eq '...'`), and per unit GET, PATCH
+     * (never isMemberManagementRestricted), DELETE, `members` GET, `members/$ref` POST and `members/{id}/$ref` DELETE.
+     * Faults take the unit id as target, or ADMINISTRATIVE_UNITS_TARGET for the collection.
+     */
+    private handleAdministrativeUnits(url: URL, method: string, req: IncomingMessage, record: RecordedRequest, reply: Reply): void {
+        const rest = url.pathname.slice(ADMINISTRATIVE_UNITS_PATH.length).split("/").filter((part) => part !== "").map(decodeURIComponent);
+        const [unitId, relation, memberId, ref, ...beyond] = rest;
+        const fault = this.takeFault(unitId === undefined ? ADMINISTRATIVE_UNITS_TARGET : (this.units.get(unitId.toLowerCase())?.id ?? unitId), method, record.path);
+        if (fault) return this.replyFault(fault, reply);
+        const body = record.body;
+        if (unitId === undefined) {
+            if (method === "GET") {
+                const filter = url.searchParams.get("$filter");
+                let units = [...this.units.values()];
+                if (filter !== null) {
+                    const match = /^displayName eq '((?:[^']|'')*)'$/.exec(filter);
+                    if (!match) return reply(400, graphError("Request_UnsupportedQuery", `Unsupported query: ${filter}`));
+                    const name = match[1].replace(/''/g, "'");
+                    units = units.filter((unit) => unit.displayName === name);
+                }
+                return reply(200, this.page(url, units.map((unit) => this.unitJson(unit))));
+            }
+            if (method !== "POST") return reply(405, graphError(errorCode(405), "Not supported."));
+            const problem = unitBodyProblem(req, body, "POST");
+            if (problem) return reply(400, graphError("Request_BadRequest", problem));
+            const request = body as { displayName: string; description?: string; isMemberManagementRestricted?: boolean; visibility?: string };
+            const id = this.addAdministrativeUnit({
+                displayName: request.displayName,
+                description: request.description,
+                isMemberManagementRestricted: request.isMemberManagementRestricted ?? false,
+            });
+            const created = this.units.get(id.toLowerCase())!;
+            created.visibility = request.visibility ?? null;
+            return reply(201, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directory/administrativeUnits/$entity", ...this.unitJson(created) });
+        }
+        const unit = this.units.get(unitId.toLowerCase());
+        if (!unit) return reply(404, graphError("Request_ResourceNotFound", `Resource '${unitId}' does not exist or one of its queried reference-property objects are not present.`));
+        if (relation === undefined) {
+            if (method === "GET") return reply(200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directory/administrativeUnits/$entity", ...this.unitJson(unit) });
+            if (method === "DELETE") {
+                this.units.delete(unitId.toLowerCase());
+                return reply(204);
+            }
+            if (method !== "PATCH") return reply(405, graphError(errorCode(405), "Not supported."));
+            const problem = unitBodyProblem(req, body, "PATCH");
+            if (problem) return reply(400, graphError("Request_BadRequest", problem));
+            const changes = body as { displayName?: string; description?: string; visibility?: string };
+            if (changes.displayName !== undefined) unit.displayName = changes.displayName;
+            if (changes.description !== undefined) unit.description = changes.description;
+            if (changes.visibility !== undefined) unit.visibility = changes.visibility;
+            return reply(204);
+        }
+        if (relation !== "members" || beyond.length > 0) return reply(404, graphError(errorCode(404), "Unknown path."));
+        if (memberId === undefined) {
+            if (method !== "GET") return reply(405, graphError(errorCode(405), "Not supported."));
+            const members = unit.memberIds.map((id) => ({ "@odata.type": this.objectType(id) ?? "#microsoft.graph.directoryObject", id }));
+            return reply(200, this.page(url, members));
+        }
+        if (memberId === "$ref" && ref === undefined) {
+            if (method !== "POST") return reply(405, graphError(errorCode(405), "Not supported."));
+            const reference = memberReference(req, body, this.endpoint);
+            if ("problem" in reference) return reply(400, graphError("Request_BadRequest", reference.problem));
+            if (this.objectType(reference.objectId) === undefined) {
+                return reply(404, graphError("Request_ResourceNotFound", `Resource '${reference.objectId}' does not exist or one of its queried reference-property objects are not present.`));
+            }
+            if (unit.memberIds.some((id) => id.toLowerCase() === reference.objectId.toLowerCase())) {
+                return reply(400, graphError("Request_BadRequest", "One or more added object references already exist for the following modified properties: 'members'."));
+            }
+            unit.memberIds.push(reference.objectId);
+            return reply(204);
+        }
+        if (ref !== "$ref") return reply(404, graphError(errorCode(404), "Unknown path."));
+        if (method !== "DELETE") return reply(405, graphError(errorCode(405), "Not supported."));
+        const index = unit.memberIds.findIndex((id) => id.toLowerCase() === memberId.toLowerCase());
+        if (index < 0) return reply(404, graphError("Request_ResourceNotFound", `Resource '${memberId}' is not a member of administrative unit '${unit.id}'.`));
+        unit.memberIds.splice(index, 1);
+        return reply(204);
     }
 
     /** One page of the list; the nextLink is absolute on the fake's own origin, as Graph's are on its own. */
@@ -423,11 +947,12 @@ export class FakeGraph {
     }
 
     /** The status fault that answers this request instead of the fake, consuming one use. */
-    private takeFault(target: string, method: string): Fault | undefined {
+    private takeFault(target: string, method: string, path: string): Fault | undefined {
         for (const state of this.faults.get(target) ?? []) {
             const { fault } = state;
             if (fault.kind === "concurrentWrite" || fault.kind === "concurrentDelete" || state.remaining <= 0) continue;
             if (fault.method !== undefined && fault.method !== method) continue;
+            if (fault.kind === "status" && fault.pathIncludes !== undefined && !pathMatches(path, fault.pathIncludes)) continue;
             state.remaining--;
             return fault;
         }
@@ -509,4 +1034,195 @@ function safeJson(text: string): unknown {
     } catch {
         return text;
     }
+}
+
+const METHOD_CONFIGURATIONS_PATH = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations";
+const ADMINISTRATIVE_UNITS_PATH = "/v1.0/directory/administrativeUnits";
+
+/** How a handler answers. */
+type Reply = (status: number, body?: unknown, headers?: Record<string, string>) => void;
+
+/** A pass as stored: its value is kept for assertions only. */
+interface StoredPass {
+    readonly id: string;
+    readonly lifetimeInMinutes: number;
+    readonly isUsableOnce: boolean;
+    readonly createdDateTime: string;
+    readonly startDateTime: string;
+    readonly value: string;
+}
+
+/** A user's registered methods besides the password (which every user has). */
+interface UserMethods {
+    readonly fido2: FakeFido2Method[];
+    readonly others: { readonly id: string; readonly type: string }[];
+    /** At most one: Graph allows one pass per user. */
+    readonly passes: StoredPass[];
+}
+
+/** `true` when the recorded path, raw or decoded, contains `part`. */
+function pathMatches(path: string, part: string): boolean {
+    if (path.includes(part)) return true;
+    try {
+        return decodeURIComponent(path).includes(part);
+    } catch {
+        return false;
+    }
+}
+
+/** A pass's non-secret fields, its usability computed against the clock now (Graph's reasons). */
+function passInfo(pass: StoredPass): FakeTemporaryAccessPassInfo {
+    const now = Date.now();
+    const start = Date.parse(pass.startDateTime);
+    const end = start + pass.lifetimeInMinutes * 60_000;
+    const reason = now < start ? "NotYetValid" : now >= end ? "Expired" : "EnabledByPolicy";
+    return {
+        id: pass.id,
+        lifetimeInMinutes: pass.lifetimeInMinutes,
+        isUsableOnce: pass.isUsableOnce,
+        createdDateTime: pass.createdDateTime,
+        startDateTime: pass.startDateTime,
+        isUsable: reason === "EnabledByPolicy",
+        methodUsabilityReason: reason,
+    };
+}
+
+/** A FIDO2 method in Graph's shape; passkeyType only when the method has one. */
+function fido2Json(method: FakeFido2Method): Record<string, unknown> {
+    return {
+        "@odata.type": "#microsoft.graph.fido2AuthenticationMethod",
+        id: method.id,
+        displayName: method.displayName,
+        createdDateTime: method.createdDateTime,
+        aaGuid: method.aaGuid,
+        model: method.model,
+        attestationCertificates: [],
+        attestationLevel: "attested",
+        ...(method.passkeyType !== undefined ? { passkeyType: method.passkeyType } : {}),
+    };
+}
+
+const PASS_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#$%&*+-=?@";
+
+/** A pass value made now with the CSPRNG: 16 characters, so leak checks of 9-character parts apply. */
+function generatePass(): string {
+    return Array.from({ length: 16 }, () => PASS_ALPHABET[randomInt(PASS_ALPHABET.length)]).join("");
+}
+
+/** Why a pass request is refused: exactly lifetimeInMinutes (a whole 10..43200) and isUsableOnce (a boolean). */
+function passRequestProblem(req: IncomingMessage, body: unknown): string | undefined {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return "POST needs a JSON body.";
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return "The body must be a JSON object.";
+    const unknown = Object.keys(body).filter((key) => key !== "lifetimeInMinutes" && key !== "isUsableOnce");
+    if (unknown.length > 0) return `This fake accepts only lifetimeInMinutes and isUsableOnce, got ${unknown.join(", ")}.`;
+    const { lifetimeInMinutes, isUsableOnce } = body as Record<string, unknown>;
+    if (typeof lifetimeInMinutes !== "number" || !Number.isInteger(lifetimeInMinutes) || lifetimeInMinutes < 10 || lifetimeInMinutes > 43200) {
+        return "lifetimeInMinutes must be a whole number from 10 to 43200.";
+    }
+    if (typeof isUsableOnce !== "boolean") return "isUsableOnce must be a boolean.";
+    return undefined;
+}
+
+/** Why a method configuration PATCH is refused: it must carry the stored @odata.type and well-formed targets. */
+function methodConfigurationPatchProblem(req: IncomingMessage, body: unknown, stored: FakeMethodConfiguration): string | undefined {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return "PATCH needs a JSON body.";
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return "PATCH body must be a JSON object.";
+    const patch = body as Record<string, unknown>;
+    if (patch["@odata.type"] === undefined) return "The @odata.type property must be included in the request body.";
+    if (patch["@odata.type"] !== stored["@odata.type"]) return `@odata.type ${String(patch["@odata.type"])} does not match ${String(stored["@odata.type"])}.`;
+    if (patch.id !== undefined && String(patch.id).toLowerCase() !== String(stored.id).toLowerCase()) return "id cannot be changed.";
+    if (patch.state !== undefined && patch.state !== "enabled" && patch.state !== "disabled") return "state must be enabled or disabled.";
+    for (const collection of ["includeTargets", "excludeTargets"]) {
+        const value = patch[collection];
+        if (value === undefined) continue;
+        if (!Array.isArray(value)) return `${collection} must be a collection.`;
+        const bad = value.find((target) => typeof target?.id !== "string" || target.id === "" || typeof target.targetType !== "string");
+        if (bad !== undefined) return `Every entry of ${collection} needs an id and a targetType.`;
+    }
+    return undefined;
+}
+
+/** Why an administrative unit POST or PATCH is refused; a PATCH may never name isMemberManagementRestricted. */
+function unitBodyProblem(req: IncomingMessage, body: unknown, method: "POST" | "PATCH"): string | undefined {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return `${method} needs a JSON body.`;
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return "The body must be a JSON object.";
+    const fields = body as Record<string, unknown>;
+    if (method === "PATCH" && "isMemberManagementRestricted" in fields) {
+        return "Property 'isMemberManagementRestricted' can only be set when the administrative unit is created.";
+    }
+    const allowed = ["displayName", "description", "visibility", ...(method === "POST" ? ["isMemberManagementRestricted"] : [])];
+    const unknown = Object.keys(fields).filter((key) => !allowed.includes(key));
+    if (unknown.length > 0) return `This fake accepts only ${allowed.join(", ")}, got ${unknown.join(", ")}.`;
+    if (method === "POST" && (typeof fields.displayName !== "string" || fields.displayName === "")) return "displayName is required.";
+    if (method === "PATCH" && fields.displayName !== undefined && (typeof fields.displayName !== "string" || fields.displayName === "")) {
+        return "displayName must be a non-empty string.";
+    }
+    if (fields.description !== undefined && fields.description !== null && typeof fields.description !== "string") return "description must be a string.";
+    if (fields.isMemberManagementRestricted !== undefined && typeof fields.isMemberManagementRestricted !== "boolean") {
+        return "isMemberManagementRestricted must be a boolean.";
+    }
+    return undefined;
+}
+
+/**
+ * The object id of a `members/$ref` body, which must be exactly {"@odata.id": "<origin>/v1.0/directoryObjects/<id>"}
+ * on the fake's own origin or global Graph's.
+ */
+function memberReference(req: IncomingMessage, body: unknown, endpoint: string): { objectId: string } | { problem: string } {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return { problem: "POST needs a JSON body." };
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return { problem: "The body must be a JSON object." };
+    const keys = Object.keys(body);
+    const reference = (body as Record<string, unknown>)["@odata.id"];
+    if (keys.length !== 1 || typeof reference !== "string") return { problem: "The body must be exactly {\"@odata.id\": \"...\"}." };
+    for (const origin of [endpoint, "https://graph.microsoft.com"]) {
+        const prefix = `${origin}/v1.0/directoryObjects/`;
+        if (reference.startsWith(prefix) && reference.length > prefix.length && !reference.slice(prefix.length).includes("/")) {
+            return { objectId: decodeURIComponent(reference.slice(prefix.length)) };
+        }
+    }
+    return { problem: `Invalid object reference '${reference}'.` };
+}
+
+/**
+ * The three method configurations as a new tenant has them (Graph's documented defaults), each disabled and
+ * targeting all_users. A test passes others through FakeGraphOptions.methodConfigurations.
+ */
+export function defaultMethodConfigurations(): FakeMethodConfiguration[] {
+    const allUsers = () => [{ targetType: "group", id: "all_users", isRegistrationRequired: false }];
+    return [
+        {
+            "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
+            id: "Fido2",
+            state: "disabled",
+            isSelfServiceRegistrationAllowed: true,
+            isAttestationEnforced: true,
+            keyRestrictions: { isEnforced: false, enforcementType: "block", aaGuids: [] },
+            includeTargets: allUsers(),
+            excludeTargets: [],
+        },
+        {
+            "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
+            id: "TemporaryAccessPass",
+            state: "disabled",
+            defaultLifetimeInMinutes: 60,
+            defaultLength: 8,
+            minimumLifetimeInMinutes: 60,
+            maximumLifetimeInMinutes: 480,
+            isUsableOnce: false,
+            includeTargets: allUsers(),
+            excludeTargets: [],
+        },
+        {
+            "@odata.type": "#microsoft.graph.x509CertificateAuthenticationMethodConfiguration",
+            id: "X509Certificate",
+            state: "disabled",
+            certificateUserBindings: [
+                { x509CertificateField: "PrincipalName", userProperty: "userPrincipalName", priority: 1 },
+                { x509CertificateField: "RFC822Name", userProperty: "userPrincipalName", priority: 2 },
+            ],
+            authenticationModeConfiguration: { x509CertificateAuthenticationDefaultMode: "x509CertificateSingleFactor", rules: [] },
+            includeTargets: allUsers(),
+            excludeTargets: [],
+        },
+    ];
 }
