@@ -20,6 +20,8 @@ export = async (options: ProgramOptions = {}) => {
     const emergencyAccess = new EmergencyAccess("emergency-access", {
         tenantDomain: config.tenantDomain,
         accountCount: config.accountCount,
+        limitedAccount: config.limitedAccount,
+        restrictedManagement: config.restrictedManagement,
         accountPrefix: config.accountPrefix,
         passwordLength: config.passwordLength,
         passwordRotation: config.passwordRotation,
@@ -33,7 +35,10 @@ export = async (options: ProgramOptions = {}) => {
     return {
         [STACK_OUTPUTS.accountObjectIds]: emergencyAccess.accountObjectIds,
         [STACK_OUTPUTS.accountUserPrincipalNames]: emergencyAccess.accountUserPrincipalNames,
+        ...(emergencyAccess.limitedAccountObjectId ? { [STACK_OUTPUTS.limitedAccountObjectId]: emergencyAccess.limitedAccountObjectId } : {}),
         [STACK_OUTPUTS.groupObjectId]: emergencyAccess.groupObjectId,
+        [STACK_OUTPUTS.passkeyRequirements]: emergencyAccess.passkeyRequirements,
+        ...(emergencyAccess.administrativeUnitId ? { [STACK_OUTPUTS.administrativeUnitId]: emergencyAccess.administrativeUnitId } : {}),
         // No output carries a password: passkey mode discards it, sealed mode exports only age envelopes.
         [STACK_OUTPUTS.credentialMode]: emergencyAccess.credentialMode,
         // Only in sealed mode: in passkey mode there is nothing to retrieve, not even an empty output.

@@ -5,7 +5,7 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { TYPES } from "../policies/contract/constants";
+import { LIMITED_ACCOUNT_KEY, TYPES, type AccountKey } from "../policies/contract/constants";
 import { BOOTSTRAP_PASSWORD_INFIX, bootstrapPasswordInputs } from "../policies/contract/declaration/credentials";
 import {
     DECLARED_IGNORE_CHANGES,
@@ -20,12 +20,14 @@ export interface AccountSettings {
     readonly accountPrefix: string;
     readonly passwordLength: number;
     readonly usageLocation?: string;
+    /** Whether to declare the limited recovery account `<prefix>-limited` after the numbered ones. */
+    readonly limitedAccount: boolean;
 }
 
 /** One emergency account. */
 export interface EmergencyAccount {
-    /** 1-based number of the account, part of its user name. */
-    readonly number: number;
+    /** 1-based number of the account, or LIMITED_ACCOUNT_KEY; part of its user name and of its resources' names. */
+    readonly key: AccountKey;
     readonly userPrincipalName: string;
     /** The bootstrap password the user is created with (in the state; replaced by the custody resource). */
     readonly bootstrapPassword: random.RandomPassword;
@@ -37,8 +39,9 @@ export function declareEmergencyAccounts(
     settings: AccountSettings,
     parent: pulumi.Resource,
 ): EmergencyAccount[] {
-    return Array.from({ length: settings.accountCount }, (_, i) => {
-        const accountNumber = i + 1;
+    const keys: AccountKey[] = Array.from({ length: settings.accountCount }, (_, i) => i + 1);
+    if (settings.limitedAccount) keys.push(LIMITED_ACCOUNT_KEY);
+    return keys.map((accountNumber) => {
         // Every input but the password comes from the contract's declaration, which the policy pack judges by.
         const inputs = emergencyUserInputs(settings.accountPrefix, accountNumber, settings.tenantDomain, settings.usageLocation);
         // The bootstrap password: never rotated (the custody resource rotates), never exported.
@@ -61,6 +64,6 @@ export function declareEmergencyAccounts(
             // of the bootstrap value must never reach the account.
             { parent, ...EMERGENCY_RESOURCE_OPTIONS, ignoreChanges: [...DECLARED_IGNORE_CHANGES[TYPES.user]] },
         );
-        return { number: accountNumber, userPrincipalName: inputs.userPrincipalName, bootstrapPassword: password, user };
+        return { key: accountNumber, userPrincipalName: inputs.userPrincipalName, bootstrapPassword: password, user };
     });
 }

@@ -5,8 +5,13 @@
 // (signInAlert.ts). It reads no config and calls no network; index.ts does both and passes the results in.
 import type * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, EMERGENCY_ACCESS_TYPE, LIMITS, isInitialDomain } from "../policies/contract/constants";
+import { DEFAULTS, EMERGENCY_ACCESS_TYPE, LIMITED_ACCOUNT_KEY, LIMITS, isInitialDomain } from "../policies/contract/constants";
 import { custodyProblems, type Custodian, type CustodyMode } from "../policies/contract/custody";
+import {
+    CREDENTIAL_METHODS,
+    minimumPasskeysProblem,
+    type CredentialMethod,
+} from "../policies/contract/declaration/passkeyRequirement";
 import { queryWindow } from "../policies/contract/queries";
 import { declareEmergencyAccounts, type AccountSettings } from "./accounts";
 import {
@@ -16,17 +21,30 @@ import {
     type SkippedPolicy,
 } from "./conditionalAccessExclusions";
 import { declareEmergencyGroup } from "./emergencyGroup";
-import { declareGlobalAdministrator } from "./globalAdministrator";
+import { declareEmergencyRoles } from "./globalAdministrator";
+import { declarePasskeyRequirements } from "./passkeyRequirement";
 import { declarePasswordCustody, type CredentialSettings } from "./passwordCustody";
 import type { Envelope } from "./passwordSealing";
+import { declareRestrictedManagementUnit } from "./restrictedManagementUnit";
 import { declareSentinelRules } from "./sentinelRules";
 import { declareSignInAlert, type AlertReceivers } from "./signInAlert";
 
 export interface EmergencyAccessArgs {
     /** Required. The tenant's initial domain (`<tenant>.onmicrosoft.com`); the accounts live on it, cloud-only. */
     readonly tenantDomain: string;
-    /** Optional. Number of emergency accounts, within LIMITS.accountCount. Defaults to DEFAULTS.accountCount. */
+    /** Optional. Number of emergency Global Administrator accounts, within LIMITS.accountCount. Defaults to DEFAULTS.accountCount. */
     readonly accountCount?: number;
+    /**
+     * Optional. Also declare the limited recovery account `<accountPrefix>-limited` (Conditional Access Administrator and
+     * Authentication Policy Administrator; never Global Administrator, never counted in accountCount). Defaults to
+     * DEFAULTS.limitedAccount (false).
+     */
+    readonly limitedAccount?: boolean;
+    /**
+     * Optional. Hold the accounts and the group in a restricted-management administrative unit. Not with sealed-password
+     * custody (no tenant-wide admin could reset a password inside it). Defaults to DEFAULTS.restrictedManagement (false).
+     */
+    readonly restrictedManagement?: boolean;
     /** Optional. User names are `<accountPrefix>-<n>@<tenantDomain>`. Defaults to DEFAULTS.accountPrefix. */
     readonly accountPrefix?: string;
     /** Optional. Length of each generated password, within LIMITS.passwordLength. Defaults to DEFAULTS.passwordLength. */
@@ -63,6 +81,13 @@ export interface EmergencyAccessCredentialArgs {
      * or more custodians, 1 with a single custodian.
      */
     readonly threshold?: number;
+    /**
+     * Optional. The phishing-resistant credential each account needs before its role is assigned: `passkey`
+     * (device-bound FIDO2 keys) or `certificate`. Defaults to DEFAULTS.credentialMethod.
+     */
+    readonly method?: CredentialMethod;
+    /** Optional. Device-bound FIDO2 keys per account, within LIMITS.requiredPasskeys. Defaults to DEFAULTS.requiredPasskeys. */
+    readonly requiredPasskeys?: number;
 }
 
 export interface EmergencyAccessConditionalAccessArgs {
@@ -83,22 +108,34 @@ export interface EmergencyAccessSentinelArgs {
     readonly queryFrequency?: string;
 }
 
+/** The credential settings with defaults applied: custody, and the credential each account needs before its role. */
+export interface ResolvedCredentialSettings extends CredentialSettings {
+    readonly method: CredentialMethod;
+    readonly requiredPasskeys: number;
+}
+
 /** The arguments with every default applied. */
 export type ResolvedEmergencyAccessArgs = AccountSettings & {
     readonly groupDisplayName: string;
     readonly passwordRotation: string;
-    readonly credential: CredentialSettings;
+    readonly credential: ResolvedCredentialSettings;
+    readonly restrictedManagement: boolean;
 };
 
 /** The credential settings with defaults applied; throws naming EmergencyAccessArgs.credential on a bad one. */
-export function resolveCredential(args: EmergencyAccessCredentialArgs = {}): CredentialSettings {
+export function resolveCredential(args: EmergencyAccessCredentialArgs = {}): ResolvedCredentialSettings {
     const mode = args.mode ?? DEFAULTS.credentialMode;
     const custodians = [...(args.custodians ?? [])];
     const threshold =
         mode === "passkey" ? 0 : (args.threshold ?? (custodians.length >= 2 ? DEFAULTS.custodyThreshold : 1));
     const problems = custodyProblems({ mode, custodians, threshold: mode === "passkey" ? undefined : threshold });
+    const method = args.method ?? DEFAULTS.credentialMethod;
+    if (!(CREDENTIAL_METHODS as readonly string[]).includes(method)) problems.push(`method must be one of ${CREDENTIAL_METHODS.join(", ")}, got "${method}"`);
+    const requiredPasskeys = args.requiredPasskeys ?? DEFAULTS.requiredPasskeys;
+    const passkeyProblem = minimumPasskeysProblem(requiredPasskeys, LIMITS.requiredPasskeys.min);
+    if (passkeyProblem) problems.push(`requiredPasskeys ${passkeyProblem}`);
     if (problems.length > 0) throw new Error(`EmergencyAccessArgs.credential: ${problems.join("; ")}`);
-    return { mode, custodians, threshold };
+    return { mode, custodians, threshold, method, requiredPasskeys };
 }
 
 /**
@@ -115,6 +152,8 @@ export function resolveEmergencyAccessArgs(args: EmergencyAccessArgs): ResolvedE
         usageLocation: args.usageLocation,
         groupDisplayName: args.groupDisplayName ?? DEFAULTS.groupDisplayName,
         credential: resolveCredential(args.credential),
+        limitedAccount: args.limitedAccount ?? DEFAULTS.limitedAccount,
+        restrictedManagement: args.restrictedManagement ?? DEFAULTS.restrictedManagement,
     };
     const inRange = (n: number, limits: { min: number; max: number }) =>
         Number.isInteger(n) && n >= limits.min && n <= limits.max;
@@ -134,6 +173,12 @@ export function resolveEmergencyAccessArgs(args: EmergencyAccessArgs): ResolvedE
     if (resolved.passwordRotation.trim() === "") {
         throw new Error("EmergencyAccessArgs.passwordRotation must not be empty");
     }
+    if (resolved.restrictedManagement && resolved.credential.mode === "sealed-password") {
+        throw new Error(
+            "EmergencyAccessArgs.restrictedManagement cannot be used with credential.mode sealed-password: inside a restricted-management " +
+                "administrative unit no tenant-wide admin can reset a Global Administrator's password, so the sealed password could not be rotated",
+        );
+    }
     return resolved;
 }
 
@@ -152,8 +197,14 @@ export interface AccountEnvelopes {
  * assignment and the group are protected and retained on delete.
  */
 export class EmergencyAccess extends pulumi.ComponentResource {
-    /** Object ids of the accounts, in account order. */
+    /** Object ids of every emergency account, in account order (the limited recovery account last, when declared). */
     public readonly accountObjectIds: pulumi.Output<string[]>;
+    /** Object id of the limited recovery account; undefined without `limitedAccount`. */
+    public readonly limitedAccountObjectId?: pulumi.Output<string>;
+    /** Per account, in account order: device-bound passkeys counted at the last deployment or refresh, and whether that is enough. */
+    public readonly passkeyRequirements: pulumi.Output<{ userPrincipalName: string; registeredPasskeys: number; satisfied: boolean }[]>;
+    /** Object id of the restricted-management administrative unit; undefined without `restrictedManagement`. */
+    public readonly administrativeUnitId?: pulumi.Output<string>;
     /** User principal names of the accounts, in account order. */
     public readonly accountUserPrincipalNames: pulumi.Output<string[]>;
     /** Object id of the protected group holding every account. */
@@ -181,8 +232,9 @@ export class EmergencyAccess extends pulumi.ComponentResource {
         const users = accounts.map((account) => account.user);
         const graphEndpoint = args.conditionalAccess?.graphEndpoint ?? DEFAULTS.graphEndpoint;
         const custody = declarePasswordCustody(name, accounts, { ...settings, graphEndpoint }, this);
-        declareGlobalAdministrator(name, users, custody, this);
         const group = declareEmergencyGroup(name, settings.groupDisplayName, users, this);
+        // Everything but the roles, which the passkey requirements wait for (see below).
+        const beforeRequirements: pulumi.Resource[] = [...custody, group];
 
         this.accountObjectIds = pulumi.all(users.map((user) => user.objectId));
         this.accountUserPrincipalNames = pulumi.all(users.map((user) => user.userPrincipalName));
@@ -213,6 +265,7 @@ export class EmergencyAccess extends pulumi.ComponentResource {
             graphEndpoint,
             this,
         );
+        beforeRequirements.push(...exclusions);
         this.excludedPolicyIds = pulumi.all(exclusions.map((exclusion) => exclusion.policyId));
         this.skippedPolicies = pulumi.output([...(conditionalAccess.skipped ?? [])]);
 
@@ -225,16 +278,49 @@ export class EmergencyAccess extends pulumi.ComponentResource {
             const rules = declareSentinelRules(name, workspace, this.accountObjectIds, this.groupObjectId, this);
             this.signInRuleId = rules.signInRule.id;
             this.changeRuleId = rules.changeRule.id;
+            beforeRequirements.push(rules.signInRule, rules.changeRule);
             if (args.alerts) {
                 const alert = declareSignInAlert(name, workspace, args.alerts, this.accountObjectIds, this);
                 this.actionGroupId = alert.actionGroup.id;
+                beforeRequirements.push(alert.actionGroup, ...alert.alertRules);
             }
         } else if (args.alerts) {
             throw new pulumi.ResourceError("EmergencyAccessArgs.alerts needs EmergencyAccessArgs.sentinel: the alert runs on its workspace", this);
         }
 
+        if (settings.restrictedManagement) {
+            // After the custody resources: each password is set while a tenant-scoped role may still set it.
+            const unit = declareRestrictedManagementUnit(name, [...users.map((user) => user.objectId), group.objectId], graphEndpoint, custody, this);
+            this.administrativeUnitId = unit.unitId;
+            beforeRequirements.push(unit);
+        }
+
+        // Fail closed: each account's roles wait for its passkeys (or certificate). The requirements come after everything
+        // else, so the first `pulumi up` leaves the tenant with accounts, group, exclusions and alerts, and no role yet.
+        const requirements = declarePasskeyRequirements(
+            name,
+            accounts,
+            group.objectId,
+            { method: settings.credential.method, minimumPasskeys: settings.credential.requiredPasskeys, graphEndpoint },
+            beforeRequirements,
+            this,
+        );
+        declareEmergencyRoles(name, accounts, accounts.map((_, i) => ({ custody: custody[i], requirement: requirements[i] })), this);
+        this.passkeyRequirements = pulumi.all(
+            requirements.map((requirement) =>
+                pulumi
+                    .all([requirement.userPrincipalName, requirement.registeredPasskeys, requirement.satisfied])
+                    .apply(([userPrincipalName, registeredPasskeys, satisfied]) => ({ userPrincipalName, registeredPasskeys, satisfied })),
+            ),
+        );
+        const limited = accounts.find((account) => account.key === LIMITED_ACCOUNT_KEY);
+        if (limited) this.limitedAccountObjectId = limited.user.objectId;
+
         this.registerOutputs({
             accountObjectIds: this.accountObjectIds,
+            limitedAccountObjectId: this.limitedAccountObjectId,
+            passkeyRequirements: this.passkeyRequirements,
+            administrativeUnitId: this.administrativeUnitId,
             accountUserPrincipalNames: this.accountUserPrincipalNames,
             groupObjectId: this.groupObjectId,
             credentialMode: this.credentialMode,

@@ -2,13 +2,13 @@
 // was created with, which is in the state) by a password generated inside the provider, which no state, output
 // or log ever holds: discarded in passkey mode, sealed to custodians in sealed-password mode. The provider is in
 // passwordCustodyProvider.ts; this file declares the resources.
-import type * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, DYNAMIC_RESOURCE_MODULE } from "../policies/contract/constants";
 import type { Custodian, CustodyMode, PasswordCharacterClasses } from "../policies/contract/custody";
 import { PASSWORD_GENERATION_RULES, passwordCustodyInputs } from "../policies/contract/declaration/credentials";
 import { EMERGENCY_RESOURCE_OPTIONS } from "../policies/contract/declaration/identity";
 import { createCustodyProvider } from "./passwordCustodyProvider";
+import type { EmergencyAccount } from "./accounts";
 import type { Envelope } from "./passwordSealing";
 
 /** The provider every PasswordCustody uses unless given another; one object, serialized once. */
@@ -103,14 +103,14 @@ export interface CustodyDeclaration {
  */
 export function declarePasswordCustody(
     name: string,
-    accounts: readonly { readonly number: number; readonly userPrincipalName: string; readonly user: azuread.User }[],
+    accounts: readonly EmergencyAccount[],
     settings: CustodyDeclaration,
     parent: pulumi.Resource,
 ): PasswordCustody[] {
     return accounts.map(
         (account) =>
             new PasswordCustody(
-                `${name}-password-custody-${account.number}`,
+                `${name}-password-custody-${account.key}`,
                 // Every input from the contract's declaration, which the policy pack judges by.
                 passwordCustodyInputs({
                     userObjectId: account.user.objectId,

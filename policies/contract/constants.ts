@@ -179,7 +179,14 @@ export const ACTION_GROUP_SUFFIX = "-action-group";
 
 /** Names of the stack outputs, shared by index.ts, the plan and the pack. None carries a password. */
 export const STACK_OUTPUTS = {
+    /** Every emergency account, the limited recovery account last when declared. */
     accountObjectIds: "emergencyAccountObjectIds",
+    /** The limited recovery account, only when declared. */
+    limitedAccountObjectId: "limitedEmergencyAccountObjectId",
+    /** Per account: device-bound passkeys counted at the last deployment or refresh, and whether the role may stand. */
+    passkeyRequirements: "emergencyAccountPasskeyRequirements",
+    /** The restricted-management administrative unit, only when declared. */
+    administrativeUnitId: "restrictedManagementUnitId",
     accountUserPrincipalNames: "emergencyAccountUserPrincipalNames",
     groupObjectId: "emergencyAccessGroupObjectId",
     credentialMode: "emergencyAccountCredentialMode",

@@ -297,7 +297,17 @@ describe("EmergencyAccess in sealed-password mode", () => {
             mode: "sealed-password",
             custodians: three,
             threshold: 2,
+            method: "passkey",
+            requiredPasskeys: 2,
         });
+        assert.throws(
+            () => resolveEmergencyAccessArgs({ ...base, credential: { requiredPasskeys: 1 } }),
+            /^Error: EmergencyAccessArgs\.credential: requiredPasskeys is 1; each emergency account needs from 2 to 10 device-bound passkeys/,
+        );
+        assert.throws(
+            () => resolveEmergencyAccessArgs({ ...base, restrictedManagement: true, credential: { mode: "sealed-password", custodians: three } }),
+            /^Error: EmergencyAccessArgs\.restrictedManagement cannot be used with credential\.mode sealed-password/,
+        );
     });
 });
 
@@ -339,7 +349,9 @@ describe("resolveEmergencyAccessArgs (the component's own floor)", () => {
             passwordRotation: "initial",
             usageLocation: undefined,
             groupDisplayName: "Emergency Access Accounts",
-            credential: { mode: "passkey", custodians: [], threshold: 0 },
+            credential: { mode: "passkey", custodians: [], threshold: 0, method: "passkey", requiredPasskeys: 2 },
+            limitedAccount: false,
+            restrictedManagement: false,
         });
     });
 });

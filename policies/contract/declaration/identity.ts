@@ -66,17 +66,12 @@ export function emergencyGroupInputs<Id>(displayName: string, members: readonly 
     } as const;
 }
 
-/** The Global Administrator directory role, activated by template id (the same in every tenant and cloud). */
-export const GLOBAL_ADMINISTRATOR_ROLE_INPUTS = { templateId: GLOBAL_ADMINISTRATOR_TEMPLATE_ID } as const;
-
-/** A permanent, active assignment of the role `templateId` at directory scope. */
+/**
+ * A permanent, active assignment of the role `templateId` (activated by template id, the same in every tenant and
+ * cloud) at directory scope.
+ */
 export function directoryRoleAssignmentInputs<Id>(templateId: string, principalObjectId: Id) {
     return { roleId: templateId, principalObjectId, directoryScopeId: DIRECTORY_ROOT_SCOPE } as const;
-}
-
-/** A permanent, active Global Administrator assignment at directory scope. */
-export function globalAdministratorAssignmentInputs<Id>(principalObjectId: Id) {
-    return directoryRoleAssignmentInputs(GLOBAL_ADMINISTRATOR_TEMPLATE_ID, principalObjectId);
 }
 
 /**
