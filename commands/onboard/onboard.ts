@@ -138,6 +138,27 @@ export function passExpiry(pass: TemporaryAccessPassInfo, issuedAt: number): num
     return (Number.isNaN(start) ? issuedAt : start) + pass.lifetimeInMinutes * 60_000;
 }
 
+/**
+ * Why the tenant's Temporary Access Pass policy would refuse the pass this run asks for (Graph answers 400 to a lifetime
+ * outside the policy's range, and every pass is single use when the policy says so), or undefined. Checked before the
+ * pass is issued, so the operator changes the option or the policy instead of reading a bare 400.
+ */
+export function passPolicyProblem(policy: MethodConfiguration, plan: Pick<OnboardingPlan, "tapMinutes" | "reusable">): string | undefined {
+    const min = typeof policy.minimumLifetimeInMinutes === "number" ? policy.minimumLifetimeInMinutes : undefined;
+    const max = typeof policy.maximumLifetimeInMinutes === "number" ? policy.maximumLifetimeInMinutes : undefined;
+    if ((min !== undefined && plan.tapMinutes < min) || (max !== undefined && plan.tapMinutes > max)) {
+        return (
+            `the tenant's Temporary Access Pass policy allows lifetimes from ${min ?? "?"} to ${max ?? "?"} minutes; ` +
+            `--tap-minutes ${plan.tapMinutes} is outside that range: choose a lifetime within it, or change the policy ` +
+            "(Entra admin center, Authentication methods, Temporary Access Pass)"
+        );
+    }
+    if (plan.reusable && policy.isUsableOnce === true) {
+        return "the tenant's Temporary Access Pass policy makes every pass single use; run without --reusable, or change the policy";
+    }
+    return undefined;
+}
+
 /** Which of `methods` count: the device-bound passkeys (security keys), never synced ones. */
 export function deviceBoundPasskeys(methods: readonly Fido2Method[]): Fido2Method[] {
     return methods.filter(isDeviceBoundPasskey);
@@ -209,16 +230,22 @@ export async function onboard(
         step = 1;
         started = clock.now();
         const outcomes: string[] = [];
+        let passPolicy: MethodConfiguration | undefined;
         for (const [name, id, settings] of [
             ["Passkey (FIDO2)", METHOD_CONFIGURATION_IDS.fido2, FIDO2_SETTINGS],
             ["Temporary Access Pass", METHOD_CONFIGURATION_IDS.temporaryAccessPass, undefined],
         ] as const) {
             const result = await call(() => graph.ensureMethodEnabledForGroup(id, plan.groupId, settings));
             if (result.changed) writes++;
-            const others = result.configuration.includeTargets.filter((target) => target.id.toLowerCase() !== plan.groupId.toLowerCase());
-            outcomes.push(methodsPolicyOutcome(name, result.changed, plan.groupId, others.length));
+            if (id === METHOD_CONFIGURATION_IDS.temporaryAccessPass) passPolicy = result.configuration;
+            const others = result.configuration.includeTargets
+                .filter((target) => target.id.toLowerCase() !== plan.groupId.toLowerCase())
+                .map((target) => target.id);
+            outcomes.push(methodsPolicyOutcome(name, result.changed, plan.groupId, others));
         }
         terminal.line(stepLine(1, outcomes.join("; "), clock.now() - started));
+        const refusal = passPolicy && passPolicyProblem(passPolicy, plan);
+        if (refusal) throw new StepFailed(1, `Step 1/${LAST_STEP} (${STEP_ACTIONS[1]}) failed for ${user.userPrincipalName}: ${refusal}`);
 
         // Step 2: re-running on an onboarded account changes nothing.
         step = 2;

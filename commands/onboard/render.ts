@@ -66,11 +66,18 @@ export function passkeyLine(method: Fido2Method, deviceBound: boolean, count: nu
         : `      synced passkey, not counted (only device-bound keys count): ${describePasskey(method)}`;
 }
 
-/** Step 1's outcome for one method configuration. */
-export function methodsPolicyOutcome(name: string, changed: boolean, groupId: string, otherTargets: number): string {
-    return changed
-        ? `${name} enabled for group ${groupId}, ${otherTargets} other target${otherTargets === 1 ? "" : "s"} kept`
-        : `${name} already enabled`;
+/** How many other targets step 1 names; beyond that it counts them. */
+const NAMED_TARGETS = 3;
+
+/**
+ * Step 1's outcome for one method configuration. The other targets are named (up to NAMED_TARGETS), so the operator
+ * sees when the method was enabled for more than the emergency group too (all_users, Graph's default target).
+ */
+export function methodsPolicyOutcome(name: string, changed: boolean, groupId: string, otherTargets: readonly string[]): string {
+    if (!changed) return `${name} already enabled`;
+    const count = otherTargets.length;
+    const named = otherTargets.slice(0, NAMED_TARGETS).join(", ") + (count > NAMED_TARGETS ? ", ..." : "");
+    return `${name} enabled for group ${groupId}, ${count} other target${count === 1 ? "" : "s"} kept${count > 0 ? ` (${named})` : ""}`;
 }
 
 /** The facts of a finished run: no secret. */

@@ -11,6 +11,7 @@ import {
     deviceBoundPasskeys,
     onboard,
     passExpiry,
+    passPolicyProblem,
     type OnboardingClock,
     type OnboardingGraph,
     type OnboardingOutcome,
@@ -55,6 +56,8 @@ interface Double extends OnboardingGraph {
     /** Pass values issued. */
     readonly issued: string[];
     changed: boolean;
+    /** Extra properties of the TemporaryAccessPass configuration (its lifetime range). */
+    passPolicy: Record<string, unknown>;
     onIssue?: () => void;
 }
 
@@ -68,6 +71,7 @@ function graphDouble(): Double {
             { id: GROUP, targetType: "group" },
             { id: "other-group", targetType: "group" },
         ],
+        ...(id === "TemporaryAccessPass" ? double.passPolicy : {}),
     });
     const double: Double = {
         calls: [],
@@ -76,6 +80,7 @@ function graphDouble(): Double {
         failing: [],
         issued: [],
         changed: false,
+        passPolicy: { minimumLifetimeInMinutes: 10, maximumLifetimeInMinutes: 480, isUsableOnce: false },
         async listTemporaryAccessPasses() {
             record("listTemporaryAccessPasses");
             return double.passes;
@@ -197,8 +202,8 @@ describe("onboarding steps", () => {
         const { lines } = await run(double);
         assert.ok(
             lines.includes(
-                `[1/7] Methods policy: Passkey (FIDO2) enabled for group ${GROUP}, 1 other target kept; ` +
-                    `Temporary Access Pass enabled for group ${GROUP}, 1 other target kept (0 ms)`,
+                `[1/7] Methods policy: Passkey (FIDO2) enabled for group ${GROUP}, 1 other target kept (other-group); ` +
+                    `Temporary Access Pass enabled for group ${GROUP}, 1 other target kept (other-group) (0 ms)`,
             ),
         );
     });
@@ -296,6 +301,21 @@ describe("onboarding steps", () => {
         assert.deepEqual(lines, ["Interrupted at step 0/7 (remove a pass left by an interrupted run). No pass was issued."]);
     });
 
+    test("a lifetime outside the tenant's pass policy fails step 1, before any pass", async () => {
+        const double = graphDouble();
+        double.passPolicy = { minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480 };
+        const { outcome } = await run(double);
+        assert.deepEqual(outcome, {
+            kind: "failed",
+            step: 1,
+            message:
+                "Step 1/7 (enable Passkey (FIDO2) and Temporary Access Pass for the emergency group) failed for breakglass-1@contoso.onmicrosoft.com: " +
+                "the tenant's Temporary Access Pass policy allows lifetimes from 60 to 480 minutes; --tap-minutes 10 is outside that range: " +
+                "choose a lifetime within it, or change the policy (Entra admin center, Authentication methods, Temporary Access Pass)",
+        });
+        assert.deepEqual(double.calls, ["listTemporaryAccessPasses", ...ENSURE_CALLS]);
+    });
+
     test("a reusable pass is asked for with --reusable", async () => {
         const double = graphDouble();
         double.polls = [[], [key("a"), key("b")]];
@@ -308,6 +328,20 @@ describe("onboarding facts", () => {
     test("the expiry is Graph's startDateTime plus the lifetime; without it, the issue time", () => {
         assert.equal(passExpiry({ id: "p", lifetimeInMinutes: 10, isUsableOnce: true, startDateTime: "2026-11-26T12:00:00Z" }, 0), Date.UTC(2026, 10, 26, 12, 10));
         assert.equal(passExpiry({ id: "p", lifetimeInMinutes: 60, isUsableOnce: true }, START), START + 3_600_000);
+    });
+
+    test("the pass policy's range and single-use setting", () => {
+        const policy = { id: "TemporaryAccessPass", "@odata.type": "#t", state: "enabled", includeTargets: [] };
+        const range = { ...policy, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 120 };
+        assert.equal(passPolicyProblem(range, { tapMinutes: 60, reusable: false }), undefined);
+        assert.equal(passPolicyProblem(range, { tapMinutes: 120, reusable: true }), undefined);
+        assert.match(passPolicyProblem(range, { tapMinutes: 59, reusable: false }) ?? "", /allows lifetimes from 60 to 120 minutes; --tap-minutes 59 is outside/);
+        assert.match(passPolicyProblem(range, { tapMinutes: 121, reusable: false }) ?? "", /--tap-minutes 121 is outside/);
+        assert.equal(passPolicyProblem(policy, { tapMinutes: 10, reusable: true }), undefined);
+        assert.equal(
+            passPolicyProblem({ ...policy, isUsableOnce: true }, { tapMinutes: 60, reusable: true }),
+            "the tenant's Temporary Access Pass policy makes every pass single use; run without --reusable, or change the policy",
+        );
     });
 
     test("only device-bound passkeys count", () => {
