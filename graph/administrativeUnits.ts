@@ -59,7 +59,7 @@ function unitFailure(
 ): Error {
     const failure = graphFailure(describeUnit(unit), method, purpose, error, graph.retry);
     if (statusOf(error) !== 403) return failure;
-    return new Error(`${failure.message}. ${hint()}`, { cause: failure.cause });
+    return new Error(`${failure.message.replace(/\.$/, "")}. ${hint()}`, { cause: failure.cause });
 }
 
 /** The unit's fields as this project uses them; anything else Graph sends is dropped. */

@@ -75,7 +75,7 @@ export function authenticationMethodsAccessHint(): string {
 function methodsFailure(user: UserRef, method: string, purpose: string, error: unknown, graph: GraphClient): Error {
     const failure = graphFailure(describeUser(user), method, purpose, error, graph.retry);
     if (statusOf(error) !== 403) return failure;
-    return new Error(`${failure.message}. ${authenticationMethodsAccessHint()}`, { cause: failure.cause });
+    return new Error(`${failure.message.replace(/\.$/, "")}. ${authenticationMethodsAccessHint()}`, { cause: failure.cause });
 }
 
 /**

@@ -68,7 +68,7 @@ export function authenticationMethodsPolicyAccessHint(): string {
 function policyFailure(id: MethodConfigurationId, method: string, purpose: string, error: unknown, graph: GraphClient): Error {
     const failure = graphFailure(describeConfiguration(id), method, purpose, error, graph.retry);
     if (statusOf(error) !== 403) return failure;
-    return new Error(`${failure.message}. ${authenticationMethodsPolicyAccessHint()}`, { cause: failure.cause });
+    return new Error(`${failure.message.replace(/\.$/, "")}. ${authenticationMethodsPolicyAccessHint()}`, { cause: failure.cause });
 }
 
 /** Graph object ids (and "all_users") compare without regard to case. */

@@ -103,7 +103,7 @@ export async function revokeSignInSessions(graph: GraphClient, user: UserRef): P
         const failure = graphFailure(describeUser(user), "POST", "revoke the sign-in sessions (revokeSignInSessions)", error, graph.retry);
         if (statusOf(error) !== 403) throw failure;
         throw new Error(
-            `${failure.message}. The caller needs the ${REVOKE_SESSIONS_PERMISSION} permission and, for an account that ` +
+            `${failure.message.replace(/\.$/, "")}. The caller needs the ${REVOKE_SESSIONS_PERMISSION} permission and, for an account that ` +
                 `holds an admin role, the ${PASSWORD_ADMIN_ROLE} role`,
             { cause: failure.cause },
         );
@@ -133,7 +133,7 @@ export async function resolveUser(graph: GraphClient, idOrUserPrincipalName: str
         if (statusOf(error) === 404) return undefined;
         const failure = graphFailure(`User ${idOrUserPrincipalName}`, "GET", "look the account up", error, graph.retry);
         if (statusOf(error) !== 403) throw failure;
-        throw new Error(`${failure.message}. The caller needs the User.Read.All permission (or a directory role that reads users)`, {
+        throw new Error(`${failure.message.replace(/\.$/, "")}. The caller needs the User.Read.All permission (or a directory role that reads users)`, {
             cause: failure.cause,
         });
     }

@@ -725,9 +725,10 @@ export class FakeGraph {
         const end = offset + this.collectionPageSize;
         const page: Record<string, unknown> = { value: structuredClone(items.slice(offset, end)) };
         if (end < items.length) {
-            const next = new URL(url.pathname + url.search, this.endpoint);
-            next.searchParams.set("$skiptoken", Buffer.from(`offset:${end}`, "utf8").toString("base64url"));
-            page["@odata.nextLink"] = next.toString();
+            // Graph writes `$skiptoken` unencoded and keeps the request's other options ($select, $filter) as sent.
+            const kept = url.search.slice(1).split("&").filter((part) => part !== "" && !/^(\$|%24)skiptoken=/i.test(part));
+            const next = [...kept, `$skiptoken=${Buffer.from(`offset:${end}`, "utf8").toString("base64url")}`].join("&");
+            page["@odata.nextLink"] = `${this.endpoint}${url.pathname}?${next}`;
         }
         return page;
     }
