@@ -291,7 +291,7 @@ export class EmergencyAccess extends pulumi.ComponentResource {
         if (settings.restrictedManagement) {
             // After the custody resources: each password is set while a tenant-scoped role may still set it.
             const unit = declareRestrictedManagementUnit(name, [...users.map((user) => user.objectId), group.objectId], graphEndpoint, custody, this);
-            this.administrativeUnitId = unit.unitId;
+            this.administrativeUnitId = unit.id;
             beforeRequirements.push(unit);
         }
 

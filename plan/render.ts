@@ -19,6 +19,8 @@ export interface PlanResource {
     readonly parent?: string;
     readonly inputs: Record<string, unknown>;
     readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
+    /** Names of the resources it waits for (dependsOn and inputs), in registration order. */
+    readonly dependsOn: string[];
 }
 
 /** Which policy pack judged the plan, and with which policy config file (null: none, every policy at its defaults). */
@@ -56,6 +58,7 @@ export function buildPlanResult(run: ProgramRun, violations: PlanViolation[], no
                 parent: r.parent,
                 inputs: toDisplayValue(r.inputs) as Record<string, unknown>,
                 options: { protect: r.options.protect === true, retainOnDelete: r.options.retainOnDelete === true },
+                dependsOn: [...new Set(r.options.dependencies)].map((urn) => urn.split("::").pop() ?? urn),
             }),
         );
     const byType: Record<string, number> = {};
@@ -86,6 +89,8 @@ const KEY_SETTINGS: Record<string, string[]> = {
     [TYPES.group]: ["displayName", "securityEnabled", "assignableToRole", "members"],
     [TYPES.conditionalAccessExclusion]: ["policyId", "userIds", "groupIds"],
     [TYPES.passwordCustody]: ["userPrincipalName", "mode", "passwordLength", "rotation", "threshold", "custodians"],
+    [TYPES.passkeyRequirement]: ["userPrincipalName", "method", "minimumPasskeys"],
+    [TYPES.restrictedManagementUnit]: ["displayName", "isMemberManagementRestricted", "memberIds"],
     [TYPES.scheduledAlertRule]: [
         "enabled",
         "severity",
@@ -117,16 +122,28 @@ function shortValue(value: unknown): string {
     return String(value);
 }
 
-function keySettings(resource: PlanResource): string {
+/**
+ * Types whose wait is worth a glance: a role assignment lists what it waits for, so the table shows that no role is
+ * assigned before the account's custody resource and passkey requirement.
+ */
+const SHOWN_DEPENDENCY_TYPES: ReadonlySet<string> = new Set([TYPES.directoryRoleAssignment]);
+
+function keySettings(resource: PlanResource, plan: PlanResult): string {
     const keys =
         KEY_SETTINGS[resource.type] ??
         Object.keys(resource.inputs)
             .filter((k) => typeof resource.inputs[k] !== "object")
             .slice(0, 4);
-    return keys
+    const settings = keys
         .filter((k) => valueAtPath(resource.inputs, k) !== undefined)
-        .map((k) => `${k.split(".").pop()}=${shortValue(valueAtPath(resource.inputs, k))}`)
-        .join(" ");
+        .map((k) => `${k.split(".").pop()}=${shortValue(valueAtPath(resource.inputs, k))}`);
+    if (SHOWN_DEPENDENCY_TYPES.has(resource.type)) {
+        const gates = resource.dependsOn.filter((name) =>
+            plan.resources.some((r) => r.name === name && (r.type === TYPES.passkeyRequirement || r.type === TYPES.passwordCustody)),
+        );
+        if (gates.length > 0) settings.push(`after=${gates.join(",")}`);
+    }
+    return settings.join(" ");
 }
 
 function shortType(type: string): string {
@@ -140,7 +157,7 @@ export function renderTable(plan: PlanResult): string {
         shortType(r.type),
         r.name,
         r.options.protect ? "protected" : "",
-        keySettings(r),
+        keySettings(r, plan),
     ]);
     const header = ["TYPE", "NAME", "OPTIONS", "KEY SETTINGS"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));

@@ -15,9 +15,12 @@ import { emergencyResourceOptions } from "./rules/emergencyResourceOptions";
 import { globalAdministratorAssignment } from "./rules/globalAdministratorAssignment";
 import { monitoringEveryAccount } from "./rules/monitoringEveryAccount";
 import { monitoringSilencers } from "./rules/monitoringSilencers";
+import { passkeyRequirementDeclared } from "./rules/passkeyRequirementDeclaration";
 import { passwordCustody } from "./rules/passwordCustody";
 import { passwordSecrecy } from "./rules/passwordSecrecy";
 import { permanentGlobalAdministrator } from "./rules/permanentGlobalAdministrator";
+import { restrictedManagementUnit } from "./rules/restrictedManagementUnit";
+import { rolesRequirePasskeys } from "./rules/rolesRequirePasskeys";
 import { sentinelRulesDeclared } from "./rules/sentinelRuleDeclaration";
 import { trustedCustody } from "./rules/trustedCustody";
 import { undeclaredResources } from "./rules/undeclaredResources";
@@ -48,5 +51,8 @@ export const policies: EmergencyPolicy[] = [
     bootstrapPasswordSource,
     passwordSecrecy,
     passwordCustody,
+    passkeyRequirementDeclared,
+    rolesRequirePasskeys,
+    restrictedManagementUnit,
     emergencyAccessPresence,
 ];

@@ -19,6 +19,8 @@ export interface TrustedParameters {
     readonly minimumAccounts: number;
     /** Shortest generated password (bootstrap and custody). */
     readonly minimumPasswordLength: number;
+    /** Fewest device-bound FIDO2 keys an account needs before it gets its role (credential.requiredPasskeys may ask for more). */
+    readonly minimumPasskeys: number;
     /** Conditional Access policies the stack config may skip, each with its reason. */
     readonly allowedConditionalAccessSkips: readonly AllowedSkip[];
     /** Whether `conditionalAccess.excludeFrom` may list policies instead of "all". */
@@ -42,6 +44,7 @@ export type TrustedParameter = keyof TrustedParameters;
 export const TRUSTED_DEFAULTS: TrustedParameters = {
     minimumAccounts: LIMITS.accountCount.min,
     minimumPasswordLength: LIMITS.passwordLength.min,
+    minimumPasskeys: LIMITS.requiredPasskeys.min,
     allowedConditionalAccessSkips: [],
     allowNarrowExcludeFrom: false,
     minimumHumanReceivers: 2,
@@ -65,6 +68,12 @@ const SCHEMAS: { readonly [K in TrustedParameter]: Record<string, unknown> } = {
         minimum: LIMITS.passwordLength.min,
         maximum: LIMITS.passwordLength.max,
         description: `Shortest generated password (never below ${LIMITS.passwordLength.min}).`,
+    },
+    minimumPasskeys: {
+        type: "integer",
+        minimum: LIMITS.requiredPasskeys.min,
+        maximum: LIMITS.requiredPasskeys.max,
+        description: `Fewest device-bound FIDO2 keys per emergency account before its role (never below ${LIMITS.requiredPasskeys.min}).`,
     },
     allowedConditionalAccessSkips: {
         type: "array",

@@ -188,3 +188,37 @@ export function enforceDeclaration(
     for (const problem of verdict.problems) reportViolation(`${name}: ${problem}`);
     if (verdict.unknown.length > 0) deferUntilKnown(`${name}'s ${verdict.unknown.join(", ")}`);
 }
+
+/**
+ * The resources among `candidates` (custody resources, passkey requirements) that belong to `account`: by their
+ * `userObjectId` once both ids are known, else by their `userPrincipalName`.
+ */
+export function resourcesOfAccount(
+    candidates: readonly PolicyResource[],
+    account: { readonly userPrincipalName: string; readonly objectId?: string },
+): PolicyResource[] {
+    return candidates.filter((r) => {
+        const props = rawProps(r.props);
+        if (account.objectId && typeof props.userObjectId === "string" && !isUnknown(props.userObjectId)) {
+            return props.userObjectId.toLowerCase() === account.objectId.toLowerCase();
+        }
+        return String(props.userPrincipalName).toLowerCase() === account.userPrincipalName.toLowerCase();
+    });
+}
+
+/**
+ * The role assignments among `assignments` that grant `account` a role: by principal id once known, else by their
+ * dependency on the user.
+ */
+export function assignmentsOfAccount(
+    assignments: readonly PolicyResource[],
+    account: { readonly urn: string; readonly objectId?: string },
+): PolicyResource[] {
+    return assignments.filter((r) => {
+        const principal = rawProps(r.props).principalObjectId;
+        if (account.objectId && typeof principal === "string" && !isUnknown(principal)) {
+            return principal.toLowerCase() === account.objectId.toLowerCase();
+        }
+        return r.dependencies.some((d) => d.urn === account.urn);
+    });
+}

@@ -2,33 +2,19 @@
 // Global Administrator role only after that resource replaced the bootstrap password: the assignment depends
 // on it, and the user ignores its bootstrap password from creation on. Dependencies are read from the stack's
 // resources (resource policies do not see them).
-import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { definePolicy } from "../lib/metadata";
-import { sameId } from "../contract/conditionalAccess";
-import { DIRECTORY_ROOT_SCOPE, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, TYPES } from "../contract/constants";
-import { ACCOUNT_RECOGNITION_SCHEMA, emergencyAccounts, isUnknown, rawProps, urnName, type AccountRecognition } from "../lib/emergency";
-
-/** The custody resources of one account: by object id once known, else by user principal name. */
-function custodyOf(custody: readonly PolicyResource[], account: { userPrincipalName: string; objectId?: string }): PolicyResource[] {
-    return custody.filter((r) => {
-        const props = rawProps(r.props);
-        if (account.objectId && typeof props.userObjectId === "string" && !isUnknown(props.userObjectId)) {
-            return sameId(props.userObjectId, account.objectId);
-        }
-        return String(props.userPrincipalName).toLowerCase() === account.userPrincipalName.toLowerCase();
-    });
-}
-
-/** Global Administrator assignments of one account: by principal id once known, else by their dependency on the user. */
-function assignmentsOf(assignments: readonly PolicyResource[], account: { urn: string; objectId?: string }): PolicyResource[] {
-    return assignments.filter((r) => {
-        const principal = rawProps(r.props).principalObjectId;
-        if (account.objectId && typeof principal === "string" && !isUnknown(principal)) {
-            return sameId(principal, account.objectId);
-        }
-        return r.dependencies.some((d) => d.urn === account.urn);
-    });
-}
+import { DIRECTORY_ROOT_SCOPE, TYPES } from "../contract/constants";
+import { EMERGENCY_ROLE_TEMPLATE_IDS, emergencyRoleName } from "../contract/declaration/identity";
+import {
+    ACCOUNT_RECOGNITION_SCHEMA,
+    assignmentsOfAccount,
+    emergencyAccounts,
+    rawProps,
+    resourcesOfAccount,
+    urnName,
+    type AccountRecognition,
+} from "../lib/emergency";
 
 export const passwordCustody = definePolicy<StackValidationPolicy>({
     name: "emergency-credential-require-custody",
@@ -48,13 +34,13 @@ export const passwordCustody = definePolicy<StackValidationPolicy>({
             const props = rawProps(r.props);
             return (
                 r.type === TYPES.directoryRoleAssignment &&
-                props.roleId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID &&
+                EMERGENCY_ROLE_TEMPLATE_IDS.includes(props.roleId) &&
                 props.directoryScopeId === DIRECTORY_ROOT_SCOPE
             );
         });
         // A custody resource sets a password with the deploying identity's Privileged Authentication Administrator role:
         // pointed at any other user, it would take that account over.
-        for (const stray of custody.filter((c) => !accounts.some((account) => custodyOf([c], account).length > 0))) {
+        for (const stray of custody.filter((c) => !accounts.some((account) => resourcesOfAccount([c], account).length > 0))) {
             const props = rawProps(stray.props);
             const whose = `${JSON.stringify(props.userPrincipalName)} (${JSON.stringify(props.userObjectId)})`;
             reportViolation(
@@ -68,16 +54,16 @@ export const passwordCustody = definePolicy<StackValidationPolicy>({
             if (!user?.opts.ignoreChanges.includes("password")) {
                 reportViolation(`${upn}: the user must ignore changes to password; only its custody resource sets it after creation.`);
             }
-            const own = custodyOf(custody, account);
+            const own = resourcesOfAccount(custody, account);
             if (own.length !== 1) {
                 reportViolation(`${upn} has ${own.length} PasswordCustody resources; exactly one keeps its password.`);
                 continue;
             }
-            for (const assignment of assignmentsOf(assignments, account)) {
+            for (const assignment of assignmentsOfAccount(assignments, account)) {
                 if (!assignment.dependencies.some((d) => d.urn === own[0].urn)) {
                     reportViolation(
-                        `${urnName(assignment.urn)} does not depend on ${urnName(own[0].urn)}: ${upn} would hold Global ` +
-                            "Administrator while its password is still the bootstrap in the state.",
+                        `${urnName(assignment.urn)} does not depend on ${urnName(own[0].urn)}: ${upn} would hold ` +
+                            `${emergencyRoleName(rawProps(assignment.props).roleId)} while its password is still the bootstrap in the state.`,
                     );
                 }
             }

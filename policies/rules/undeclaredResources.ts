@@ -13,13 +13,20 @@ const DECLARED_CHILD_TYPES = new Set<string>([
     TYPES.directoryRoleAssignment,
     TYPES.conditionalAccessExclusion,
     TYPES.passwordCustody,
+    TYPES.passkeyRequirement,
+    TYPES.restrictedManagementUnit,
     TYPES.scheduledAlertRule,
     TYPES.actionGroup,
     TYPES.scheduledQueryRule,
 ]);
 
 /** This project's own dynamic resources: the only dynamic resources the pack can judge. */
-const DECLARED_DYNAMIC_TYPES = new Set<string>([TYPES.conditionalAccessExclusion, TYPES.passwordCustody]);
+const DECLARED_DYNAMIC_TYPES = new Set<string>([
+    TYPES.conditionalAccessExclusion,
+    TYPES.passwordCustody,
+    TYPES.passkeyRequirement,
+    TYPES.restrictedManagementUnit,
+]);
 
 /**
  * Types that, anywhere in the stack, can reach the emergency objects without being part of their declaration:

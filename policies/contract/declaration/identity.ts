@@ -88,6 +88,11 @@ export const LIMITED_ACCOUNT_ROLES = [
     },
 ] as const;
 
+/** The display name of an emergency role (Global Administrator or a limited account's role), for messages. */
+export function emergencyRoleName(templateId: unknown): string {
+    return LIMITED_ACCOUNT_ROLES.find((role) => role.templateId === templateId)?.displayName ?? "Global Administrator";
+}
+
 /** Every role an emergency resource may activate or assign: Global Administrator and the limited account's two. */
 export const EMERGENCY_ROLE_TEMPLATE_IDS: readonly string[] = [GLOBAL_ADMINISTRATOR_TEMPLATE_ID, ...LIMITED_ACCOUNT_ROLES.map((role) => role.templateId)];
 
