@@ -240,6 +240,8 @@ export class FakeGraph {
     private readonly collectionPageSize: number;
     private temporaryAccessPassStartOffsetMs: number;
     private echoPassOnRead = false;
+    /** Called after each answer (see onAnswer). */
+    private readonly answerListeners = new Set<(request: RecordedRequest) => void>();
 
     private constructor(
         private readonly server: Server,
@@ -378,6 +380,7 @@ export class FakeGraph {
             const payload = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
             res.writeHead(status, { ...(payload ? { "Content-Type": "application/json" } : {}), ...headers });
             res.end(payload);
+            for (const listener of this.answerListeners) listener(record);
         };
 
         if (!record.authorized) return reply(401, graphError(errorCode(401), "Access token is missing or invalid."));
@@ -461,6 +464,15 @@ export class FakeGraph {
     /** Requests to the users endpoints with the given method. */
     userRequests(method: string): RecordedRequest[] {
         return this.requests.filter((request) => request.method === method && request.path.startsWith(`${USERS_PATH}/`));
+    }
+
+    /**
+     * Calls `listener` right after the fake answers each request (its status set), before the next request is read:
+     * a test's "someone in the portal" can change state between two steps of a client. Returns the unsubscribe.
+     */
+    onAnswer(listener: (request: RecordedRequest) => void): () => void {
+        this.answerListeners.add(listener);
+        return () => this.answerListeners.delete(listener);
     }
 
     /** Requests whose path (with query, raw or decoded) contains `pathIncludes`, optionally only with `method`. */
