@@ -307,11 +307,19 @@ export function createPasskeyRequirementProvider(options: PasskeyRequirementProv
 
         async read(this: PasskeyRequirementProvider, id: string, props?: PasskeyRequirementOutputs) {
             if (!props) return { id, props: {} };
-            const graph = connect(this, props.graphEndpoint);
+            // A state written before an input existed is read with that input's default.
+            const inputs = withPasskeyRequirementDefaults(props) as PasskeyRequirementInputs;
+            const graph = connect(this, inputs.graphEndpoint);
             // The user is gone, and with it what this resource guarded: Pulumi drops it from state.
-            if (!(await resolveUser(graph, props.userObjectId))) return { id: "" };
-            // Never throws for an unmet requirement: the refreshed state says so, and diff makes it an update.
-            return { id, props: await evaluate(graph, props) };
+            if (!(await resolveUser(graph, inputs.userObjectId))) return { id: "" };
+            try {
+                // Never throws for an unmet requirement: the refreshed state says so, and diff makes it an update.
+                return { id, props: await evaluate(graph, inputs) };
+            } catch (error) {
+                // Deleted between the lookup and the count.
+                if (failureStatus(error) === 404) return { id: "" };
+                throw error;
+            }
         },
 
         async update(this: PasskeyRequirementProvider, _id: string, _olds: PasskeyRequirementOutputs, news: PasskeyRequirementInputs) {

@@ -219,6 +219,24 @@ describe("PasskeyRequirement provider against the fake Graph, passkey method", (
         });
     });
 
+    test("refresh: a user deleted between the lookup and the count (404 on its methods) drops the resource too", async () => {
+        const fake = await startFake();
+        fake.inject(USER.id, { kind: "status", status: 404, times: 1, method: "GET", pathIncludes: "fido2Methods" });
+        const state: PasskeyRequirementOutputs = { ...inputs(fake), registeredPasskeys: 2, passkeys: [], certificateSource: "none", satisfied: true };
+        assert.deepEqual(await provider().read!(USER.id, state), { id: "" });
+        assert.deepEqual(fake.requests.map((r) => r.status), [200, 404]);
+    });
+
+    test("refresh of a state written before method and minimumPasskeys were inputs: read with their defaults", async () => {
+        const fake = await startFake();
+        fake.addFido2Method(USER.id, KEY_A);
+        fake.addFido2Method(USER.id, KEY_B);
+        const old = { userObjectId: USER.id, userPrincipalName: USER.userPrincipalName, emergencyGroupObjectId: FIXTURE_GROUP_ID, graphEndpoint: fake.endpoint };
+        const refreshed = await provider().read!(USER.id, old as PasskeyRequirementOutputs);
+        const props = refreshed.props as PasskeyRequirementOutputs;
+        assert.deepEqual([props.method, props.minimumPasskeys, props.registeredPasskeys, props.satisfied], ["passkey", 2, 2, true]);
+    });
+
     test("a 403 names the account, the operation, the read permission and the roles", async () => {
         const fake = await startFake();
         fake.inject(USER.id, { kind: "status", status: 403, times: 1, method: "GET", pathIncludes: "fido2Methods" });
