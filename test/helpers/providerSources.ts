@@ -1,32 +1,62 @@
-// The `__provider` inputs of the PasskeyRequirement and RestrictedManagementUnit resources, for driving the real
-// dynamic-provider host (./dynamicProviderHost.ts) with exactly what `pulumi up` would hand it. Each is recorded
-// once per test process.
-import { createPasskeyRequirementProvider } from "../../components/passkeyRequirementProvider";
-import { createRestrictedManagementUnitProvider } from "../../components/restrictedManagementUnitProvider";
+// The PasskeyRequirement and RestrictedManagementUnit registrations AS THE PROGRAM MAKES THEM, for driving the real
+// dynamic-provider host (./dynamicProviderHost.ts) with exactly what `pulumi up` would hand it: the fixture stack run
+// once per test process under the mock runtime with restrictedManagement on, like exclusionProviderSource(). Using the
+// program's own inputs (not a copy of them in the test) also proves the resource classes send what the providers read.
 import { TYPES } from "../../policies/contract/constants";
-import { resourceUrn, serializeProvider } from "./dynamicProviderHost";
+import type { ProgramRun } from "../../plan/runProgram";
 
-let passkeyRequirementSource: Promise<string> | undefined;
-let restrictedManagementUnitSource: Promise<string> | undefined;
-
-/** The `__provider` input of a PasskeyRequirement. */
-export function passkeyRequirementProviderSource(): Promise<string> {
-    passkeyRequirementSource ??= serializeProvider(createPasskeyRequirementProvider());
-    return passkeyRequirementSource;
+/** One dynamic resource as the program registered it. */
+export interface ProgramRegistration {
+    /** Its URN in the fixture stack (parent types included), as the engine sends it with every call. */
+    readonly urn: string;
+    /** The `__provider` input: the provider serialized by the program. */
+    readonly provider: string;
+    /** Every other input, plain (the resource class's declaration; mock ids for the users and the group). */
+    readonly inputs: Record<string, any>;
 }
 
-/** The `__provider` input of the RestrictedManagementUnit. */
-export function restrictedManagementUnitProviderSource(): Promise<string> {
-    restrictedManagementUnitSource ??= serializeProvider(createRestrictedManagementUnitProvider());
-    return restrictedManagementUnitSource;
+let recordedRun: Promise<ProgramRun> | undefined;
+
+/** The fixture stack with the restricted-management unit, run once per test process. */
+function fixtureRun(): Promise<ProgramRun> {
+    recordedRun ??= (async () => {
+        // Loaded here so a suite that never needs the program does not pay for it.
+        const { runFixture } = await import("./program");
+        return runFixture({ restrictedManagement: true });
+    })();
+    return recordedRun;
 }
 
-/** The URN of account `key`'s passkey requirement, named as the component names it. */
-export function passkeyRequirementUrn(key: number | "limited" = 1): string {
-    return resourceUrn(TYPES.passkeyRequirement, `emergency-access-passkey-requirement-${key}`);
+/** Every registration of `type`, in registration order; fails when the program registered none. */
+async function registrationsOf(type: string): Promise<ProgramRegistration[]> {
+    const { plain } = await import("./program");
+    const found = (await fixtureRun()).resources.filter((resource) => resource.type === type);
+    if (found.length === 0) throw new Error(`the fixture program registered no ${type}`);
+    return found.map((resource) => {
+        const { __provider: provider, ...inputs } = resource.inputs;
+        if (typeof provider !== "string") throw new Error(`${resource.urn} was registered without a __provider`);
+        return { urn: resource.urn, provider, inputs: plain(inputs) as Record<string, any> };
+    });
 }
 
-/** The URN of the restricted-management unit, named as the component names it. */
-export function restrictedManagementUnitUrn(): string {
-    return resourceUrn(TYPES.restrictedManagementUnit, "emergency-access-restricted-management-unit");
+/** Each account's PasskeyRequirement as the program registers it (account 1 first). */
+export function passkeyRequirementRegistrations(): Promise<ProgramRegistration[]> {
+    return registrationsOf(TYPES.passkeyRequirement);
+}
+
+/** The RestrictedManagementUnit as the program registers it with `restrictedManagement: true`. */
+export async function restrictedManagementUnitRegistration(): Promise<ProgramRegistration> {
+    const [unit, ...others] = await registrationsOf(TYPES.restrictedManagementUnit);
+    if (others.length > 0) throw new Error(`the fixture program registered ${others.length + 1} RestrictedManagementUnit resources`);
+    return unit;
+}
+
+/** The `__provider` input of a PasskeyRequirement, as the program registers it. */
+export async function passkeyRequirementProviderSource(): Promise<string> {
+    return (await passkeyRequirementRegistrations())[0].provider;
+}
+
+/** The `__provider` input of the RestrictedManagementUnit, as the program registers it. */
+export async function restrictedManagementUnitProviderSource(): Promise<string> {
+    return (await restrictedManagementUnitRegistration()).provider;
 }

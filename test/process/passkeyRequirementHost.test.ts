@@ -1,6 +1,6 @@
 // The PasskeyRequirement provider inside the REAL dynamic-provider host of @pulumi/pulumi, driven over gRPC as the
-// engine drives it (Configure, Check, Diff, Create, Read, Update, Delete), with the `__provider` the program registers,
-// Graph answered by the fake on 127.0.0.1 and the token by a fake `az` (no traffic beyond loopback). What only the
+// engine drives it (Configure, Check, Diff, Create, Read, Update, Delete), with the `__provider`, the URN and the inputs
+// the program registers (only the Graph endpoint pointed at the fake), Graph answered by the fake on 127.0.0.1 and the token by a fake `az` (no traffic beyond loopback). What only the
 // host shows: the requirement's message reaches the engine intact through gRPC (that is what `pulumi up` prints when
 // it refuses the role), and one Graph session (one az call) serves the whole process.
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { startDynamicProviderHost, type DynamicProviderHost, type Properties } f
 import { installFakeAzureCli, type FakeAzureCli } from "../helpers/fakeAzureCli";
 import { FakeGraph } from "../helpers/fakeGraph";
 import { FIXTURE_GROUP_ID, FIXTURE_USER_IDS } from "../helpers/ids";
-import { passkeyRequirementProviderSource, passkeyRequirementUrn } from "../helpers/providerSources";
+import { passkeyRequirementRegistrations, type ProgramRegistration } from "../helpers/providerSources";
 
 const USERS = FIXTURE_USER_IDS.map((id, i) => ({ id, userPrincipalName: `breakglass-${i + 1}@contoso.onmicrosoft.com` }));
 const KEY_A = { model: "YubiKey 5 NFC", aaGuid: "2fc0579f-8113-47ea-b116-bb5a8db9202a", createdDateTime: "2026-11-20T10:00:00Z" };
@@ -29,10 +29,15 @@ describe("the passkey requirement provider in the real dynamic-provider host", (
     let az: FakeAzureCli;
     let fake: FakeGraph;
     let host: DynamicProviderHost;
-    let provider: string;
+    let registrations: ProgramRegistration[];
 
     before(async () => {
-        provider = await passkeyRequirementProviderSource();
+        registrations = await passkeyRequirementRegistrations();
+        assert.deepEqual(
+            registrations.map((r) => [r.inputs.userObjectId, r.inputs.userPrincipalName, r.inputs.emergencyGroupObjectId]),
+            USERS.map((user) => [user.id, user.userPrincipalName, FIXTURE_GROUP_ID]),
+            "the program's requirements are the fixture accounts', with the group",
+        );
         az = installFakeAzureCli();
         fake = await FakeGraph.start({ policies: [], users: USERS });
         host = await startDynamicProviderHost({ env: az.env });
@@ -45,27 +50,26 @@ describe("the passkey requirement provider in the real dynamic-provider host", (
         az?.remove();
     });
 
-    /** The inputs the resource class sends: optional ones left to check's defaults. */
-    const news = (user: (typeof USERS)[number], extra: Properties = {}): Properties => ({
-        __provider: provider,
-        userObjectId: user.id,
-        userPrincipalName: user.userPrincipalName,
-        emergencyGroupObjectId: FIXTURE_GROUP_ID,
+    /** Account `index`'s requirement as the program registers it, its Graph endpoint the fake's. */
+    const news = (index: number, extra: Properties = {}): Properties => ({
+        __provider: registrations[index].provider,
+        ...registrations[index].inputs,
         graphEndpoint: fake.endpoint,
         ...extra,
     });
 
     test("passkey method: Check, a refused Create, Create once the keys exist, Read after a key is lost, Diff, a refused Update, Delete", async () => {
         const [user] = USERS;
-        const urn = passkeyRequirementUrn(1);
-        const checked = await host.check(urn, {}, news(user));
+        const { urn, provider } = registrations[0];
+        const checked = await host.check(urn, {}, news(0));
         assert.deepEqual(checked.failures, []);
-        assert.deepEqual(
-            [checked.inputs.method, checked.inputs.minimumPasskeys, checked.inputs.graphEndpoint],
-            ["passkey", 2, fake.endpoint],
-            "check fills the method and the number of keys",
-        );
-        const refused = await host.check(urn, {}, news(user, { minimumPasskeys: 1 }));
+        assert.deepEqual(checked.inputs, news(0), "the program's inputs pass as they are");
+        const without = news(0);
+        delete without.method;
+        delete without.minimumPasskeys;
+        const defaulted = await host.check(urn, {}, without);
+        assert.deepEqual(defaulted, { inputs: news(0), failures: [] }, "check fills the method and the number of keys");
+        const refused = await host.check(urn, {}, news(0, { minimumPasskeys: 1 }));
         assert.deepEqual(refused.failures, [
             { property: "minimumPasskeys", reason: "minimumPasskeys must be a whole number from 2 to 10 (one lost key must never be a lockout), got 1" },
         ]);
@@ -97,7 +101,7 @@ describe("the passkey requirement provider in the real dynamic-provider host", (
             satisfied: true,
         });
         const converged = await host.read(created.id, urn, created.properties, checked.inputs);
-        const same = await host.check(urn, checked.inputs, news(user));
+        const same = await host.check(urn, checked.inputs, news(0));
         assert.deepEqual(await host.diff(created.id, urn, converged.properties, same.inputs, checked.inputs), {
             changes: "none",
             replaces: [],
@@ -129,8 +133,8 @@ describe("the passkey requirement provider in the real dynamic-provider host", (
 
     test("certificate method: refused while the tenant's certificate-based authentication misses the group, then satisfied", async () => {
         const [, user] = USERS;
-        const urn = passkeyRequirementUrn(2);
-        const checked = await host.check(urn, {}, news(user, { method: "certificate" }));
+        const { urn } = registrations[1];
+        const checked = await host.check(urn, {}, news(1, { method: "certificate" }));
         assert.deepEqual(checked.failures, []);
         await assert.rejects(host.create(urn, checked.inputs), {
             message:

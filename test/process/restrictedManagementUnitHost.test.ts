@@ -1,5 +1,6 @@
 // The RestrictedManagementUnit provider inside the REAL dynamic-provider host of @pulumi/pulumi, driven over gRPC as
-// the engine drives it, with the `__provider` the program registers, Graph answered by fakes on 127.0.0.1 (one tenant
+// the engine drives it, with the `__provider`, the URN and the inputs the program registers with restrictedManagement
+// on (only the Graph endpoint pointed at the fake), Graph answered by fakes on 127.0.0.1 (one tenant
 // per scenario, one host for all) and the token by a fake `az`. The refusals reach the engine intact through gRPC.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -10,21 +11,28 @@ import { startDynamicProviderHost, type DynamicProviderHost, type Properties } f
 import { installFakeAzureCli, type FakeAzureCli } from "../helpers/fakeAzureCli";
 import { FakeGraph } from "../helpers/fakeGraph";
 import { FIXTURE_GROUP_ID, FIXTURE_USER_IDS, OTHER } from "../helpers/ids";
-import { restrictedManagementUnitProviderSource, restrictedManagementUnitUrn } from "../helpers/providerSources";
+import { restrictedManagementUnitRegistration, type ProgramRegistration } from "../helpers/providerSources";
 
 const NAME = DEFAULTS.administrativeUnitDisplayName;
 const MEMBERS = [...FIXTURE_USER_IDS, FIXTURE_GROUP_ID];
-const URN = restrictedManagementUnitUrn();
 const UNITS = "/v1.0/directory/administrativeUnits";
 
 describe("the restricted-management unit provider in the real dynamic-provider host", () => {
     let az: FakeAzureCli;
     let host: DynamicProviderHost;
+    let registration: ProgramRegistration;
     let provider: string;
+    let URN: string;
     const fakes: FakeGraph[] = [];
 
     before(async () => {
-        provider = await restrictedManagementUnitProviderSource();
+        registration = await restrictedManagementUnitRegistration();
+        ({ provider, urn: URN } = registration);
+        assert.deepEqual(
+            registration.inputs,
+            { displayName: NAME, description: RESTRICTED_MANAGEMENT_UNIT_DESCRIPTION, isMemberManagementRestricted: true, memberIds: MEMBERS, graphEndpoint: "https://graph.microsoft.com" },
+            "the program's unit holds the fixture accounts and the group",
+        );
         az = installFakeAzureCli();
         host = await startDynamicProviderHost({ env: az.env });
         assert.deepEqual(await host.configure({}), { acceptSecrets: false });
@@ -43,12 +51,10 @@ describe("the restricted-management unit provider in the real dynamic-provider h
         return fake;
     }
 
-    /** The inputs the resource class sends; the display name is left to check's default. */
+    /** The unit as the program registers it, its Graph endpoint the fake's. */
     const news = (fake: FakeGraph, extra: Properties = {}): Properties => ({
         __provider: provider,
-        description: RESTRICTED_MANAGEMENT_UNIT_DESCRIPTION,
-        isMemberManagementRestricted: true,
-        memberIds: MEMBERS,
+        ...registration.inputs,
         graphEndpoint: fake.endpoint,
         ...extra,
     });
@@ -56,8 +62,10 @@ describe("the restricted-management unit provider in the real dynamic-provider h
     test("a new unit: created restricted with every member; Read, Diff, an Update that adds and removes members, drift, Delete", async () => {
         const fake = await tenant();
         const checked = await host.check(URN, {}, news(fake));
-        assert.deepEqual(checked.failures, []);
-        assert.equal(checked.inputs.displayName, NAME, "check fills the contract's display name");
+        assert.deepEqual(checked, { inputs: news(fake), failures: [] }, "the program's inputs pass as they are");
+        const unnamed = news(fake);
+        delete unnamed.displayName;
+        assert.deepEqual(await host.check(URN, {}, unnamed), { inputs: news(fake), failures: [] }, "check fills the contract's display name");
         const created = await host.create(URN, checked.inputs);
         const [unit] = fake.administrativeUnits();
         assert.equal(created.id, unit.id);
