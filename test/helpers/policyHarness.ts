@@ -39,7 +39,7 @@ export interface TestResource {
     deleteBeforeReplace?: boolean;
 }
 
-let fixture: Promise<TestResource[]> | undefined;
+const fixtures = new Map<string, Promise<TestResource[]>>();
 
 function toTestResource(r: RecordedResource): TestResource {
     return {
@@ -56,13 +56,22 @@ function toTestResource(r: RecordedResource): TestResource {
     };
 }
 
-/** The fixture stack with the Conditional Access snapshot, as plain data; a fresh deep copy each call. */
-export async function fixtureStack(): Promise<TestResource[]> {
-    fixture ??= cachedFixture("policy-harness fixture stack with the CA snapshot", () =>
-        runProgram(fixtureRunOptions({}, { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) })).then((run) =>
-            run.resources.map(toTestResource),
-        ),
-    );
+/**
+ * The fixture stack with the Conditional Access snapshot, as plain data; a fresh deep copy each call. `overrides` are
+ * stack config values on top of the fixture's (`{ limitedAccount: true }`), each set of them run once per process.
+ */
+export async function fixtureStack(overrides: Record<string, unknown> = {}): Promise<TestResource[]> {
+    const key = JSON.stringify(overrides);
+    let fixture = fixtures.get(key);
+    if (!fixture) {
+        const what = key === "{}" ? "" : ` and ${key}`;
+        fixture = cachedFixture(`policy-harness fixture stack with the CA snapshot${what}`, () =>
+            runProgram(fixtureRunOptions(overrides, { conditionalAccessPolicies: readPolicySnapshot(CA_SNAPSHOT) })).then((run) =>
+                run.resources.map(toTestResource),
+            ),
+        );
+        fixtures.set(key, fixture);
+    }
     return structuredClone(await fixture);
 }
 

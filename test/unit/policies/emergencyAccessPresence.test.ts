@@ -39,4 +39,13 @@ describe(policy.name, () => {
         const stack = (await fixtureStack()).filter((r) => r.type !== TYPES.actionGroup && r.type !== TYPES.scheduledQueryRule);
         assert.deepEqual((await validateStack(policy, stack, { requireDirectAlerts: false })).violations, []);
     });
+
+    test("the limited recovery account never counts toward the minimum of Global Administrator accounts", async () => {
+        const stack = (await fixtureStack({ limitedAccount: true })).filter(
+            (r) => !/(account|password|password-custody|passkey-requirement|global-administrator)-2$/.test(r.name),
+        );
+        assert.deepEqual((await validateStack(policy, stack)).violations, [
+            "missing: emergency Global Administrator accounts (1 declared, at least 2 needed).",
+        ]);
+    });
 });

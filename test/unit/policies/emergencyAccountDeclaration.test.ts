@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { EMERGENCY_ACCESS_TYPE, TYPES } from "../../../policies/contract/constants";
 import { emergencyAccountDeclaration as policy } from "../../../policies/rules/emergencyAccountDeclaration";
 import { UNKNOWN, fixtureStack, setProp, validateEachResource, validateResource } from "../../helpers/policyHarness";
-import { byType, first } from "../../helpers/select";
+import { byName, byType, first, one } from "../../helpers/select";
 
 async function account() {
     return first(await fixtureStack(), byType(TYPES.user));
@@ -59,5 +59,16 @@ describe(policy.name, () => {
         const verdict = await validateResource(policy, user);
         assert.equal(verdict.violations.length, 1);
         assert.match(verdict.deferred ?? "", /displayName/);
+    });
+
+    test("judges the limited recovery account by its own declaration: <prefix>-limited, EMERGENCY ACCESS LIMITED", async () => {
+        const user = one(await fixtureStack({ limitedAccount: true }), byName("account-limited"));
+        assert.equal(user.inputs.userPrincipalName, "breakglass-limited@contoso.onmicrosoft.com");
+        assert.deepEqual((await validateResource(policy, user)).violations, []);
+        setProp(user, "displayName", "EMERGENCY ACCESS 3 (break glass - do not use, every sign-in alerts)");
+        assert.deepEqual((await validateResource(policy, user)).violations, [
+            'emergency-access-account-limited: displayName is "EMERGENCY ACCESS 3 (break glass - do not use, every sign-in alerts)"; ' +
+                'the declaration says "EMERGENCY ACCESS LIMITED (break glass - do not use, every sign-in alerts)".',
+        ]);
     });
 });

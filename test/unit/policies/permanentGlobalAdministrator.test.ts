@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TYPES } from "../../../policies/contract/constants";
 import { permanentGlobalAdministrator as policy } from "../../../policies/rules/permanentGlobalAdministrator";
-import { UNKNOWN, fixtureStack, setProp, validateStack } from "../../helpers/policyHarness";
+import { UNKNOWN, fixtureStack, setProp, validateStack, type TestResource } from "../../helpers/policyHarness";
 import { byName, byType, one } from "../../helpers/select";
 
 describe(policy.name, () => {
@@ -67,5 +67,52 @@ describe(policy.name, () => {
         const verdict = await validateStack(policy, stack);
         assert.deepEqual(verdict.violations, []);
         assert.match(verdict.deferred ?? "", /the emergency accounts' object ids \(checked on pulumi up, once the ids exist\)/);
+    });
+
+    describe("the limited recovery account", () => {
+        const limitedId = (stack: TestResource[]) => one(stack, byName("account-limited")).outputs.objectId as string;
+
+        test("passes: it holds Conditional Access Administrator and Authentication Policy Administrator, and no Global Administrator", async () => {
+            const stack = await fixtureStack({ limitedAccount: true });
+            const roles = stack.filter(byType(TYPES.directoryRoleAssignment)).filter((r) => r.outputs.principalObjectId === limitedId(stack));
+            assert.deepEqual(roles.map((r) => r.name).sort(), [
+                "emergency-access-authentication-policy-administrator-limited",
+                "emergency-access-conditional-access-administrator-limited",
+            ]);
+            assert.deepEqual(await validateStack(policy, stack), { violations: [] });
+        });
+
+        test("refuses Global Administrator for it, wherever it is assigned", async () => {
+            const stack = await fixtureStack({ limitedAccount: true });
+            const extra = structuredClone(one(stack, byName("global-administrator-2")));
+            extra.urn = extra.urn.replace("global-administrator-2", "global-administrator-limited");
+            extra.name = "emergency-access-global-administrator-limited";
+            setProp(extra, "principalObjectId", limitedId(stack));
+            stack.push(extra);
+            assert.deepEqual((await validateStack(policy, stack)).violations, [
+                "emergency-access-global-administrator-limited grants Global Administrator to breakglass-limited@contoso.onmicrosoft.com, the " +
+                    "limited recovery account: it holds Conditional Access Administrator and Authentication Policy Administrator only.",
+            ]);
+        });
+
+        test("refuses it without one of its roles", async () => {
+            const stack = (await fixtureStack({ limitedAccount: true })).filter((r) => !r.name.endsWith("authentication-policy-administrator-limited"));
+            assert.deepEqual((await validateStack(policy, stack)).violations, [
+                'breakglass-limited@contoso.onmicrosoft.com (the limited recovery account) has no permanent Authentication Policy Administrator assignment at "/".',
+            ]);
+        });
+
+        test("refuses a limited role given to a Global Administrator account or anyone else", async () => {
+            const stack = await fixtureStack({ limitedAccount: true });
+            const extra = structuredClone(one(stack, byName("conditional-access-administrator-limited")));
+            extra.urn = extra.urn.replace("administrator-limited", "administrator-1");
+            extra.name = "emergency-access-conditional-access-administrator-1";
+            const first = one(stack, byName("account-1")).outputs.objectId;
+            setProp(extra, "principalObjectId", first);
+            stack.push(extra);
+            assert.deepEqual((await validateStack(policy, stack)).violations, [
+                `emergency-access-conditional-access-administrator-1 grants Conditional Access Administrator to ${first}, which is not the limited recovery account.`,
+            ]);
+        });
     });
 });
