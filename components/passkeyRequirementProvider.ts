@@ -234,7 +234,8 @@ function requirementFailure(graph: GraphClient, subject: string, method: string,
     if (failureStatus(error) !== 403) return error instanceof Error ? error : new Error(String(error));
     const original = (error as { cause?: unknown }).cause ?? error;
     const failure = graphFailure(subject, method, purpose, original, graph.retry);
-    return new Error(`${failure.message}. ${access}`, { cause: original });
+    // Graph's own message ends with a period already.
+    return new Error(`${failure.message.replace(/\.$/, "")}. ${access}`, { cause: original });
 }
 
 /** Counts the account's credentials (reads only) and returns the state; a missing user fails naming it. */

@@ -235,7 +235,7 @@ async function insideUnit<T>(unitId: string, operation: () => Promise<T>): Promi
     } catch (error) {
         if (failureStatus(error) !== 403) throw error;
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`${message}. ${restrictedUnitScopeNote(unitId)}`, { cause: (error as { cause?: unknown }).cause ?? error });
+        throw new Error(`${message.replace(/\.$/, "")}. ${restrictedUnitScopeNote(unitId)}`, { cause: (error as { cause?: unknown }).cause ?? error });
     }
 }
 

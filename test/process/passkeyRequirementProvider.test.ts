@@ -243,7 +243,7 @@ describe("PasskeyRequirement provider against the fake Graph, passkey method", (
         await assert.rejects(provider().create(inputs(fake)), (error: Error) => {
             assert.match(
                 error.message,
-                /^Emergency account breakglass-1@contoso\.onmicrosoft\.com \(user e2fb0405-ab36-5f6d-bb04-f604c1d9480a\): GET to count its passkeys \(fido2Methods\) for its passkey requirement failed with HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the operation\.\. Reading is enough for the passkey requirement: the deploy identity needs the Microsoft Graph permission UserAuthenticationMethod\.Read\.All and, signed in as a person, the role Authentication Administrator, or Privileged Authentication Administrator once the account holds an admin role$/,
+                /^Emergency account breakglass-1@contoso\.onmicrosoft\.com \(user e2fb0405-ab36-5f6d-bb04-f604c1d9480a\): GET to count its passkeys \(fido2Methods\) for its passkey requirement failed with HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the operation\. Reading is enough for the passkey requirement: the deploy identity needs the Microsoft Graph permission UserAuthenticationMethod\.Read\.All and, signed in as a person, the role Authentication Administrator, or Privileged Authentication Administrator once the account holds an admin role$/,
             );
             assert.doesNotMatch(error.message, /ReadWrite/, "reading is enough: the message never asks for write access");
             return true;
@@ -332,7 +332,7 @@ describe("PasskeyRequirement provider against the fake Graph, certificate method
         await assert.rejects(provider().create(inputs(fake, { method: "certificate" })), (error: Error) => {
             assert.match(
                 error.message,
-                /^Authentication method configuration X509Certificate: GET to read whether certificate-based authentication targets the emergency group \(passkey requirement of breakglass-1@contoso\.onmicrosoft\.com\) failed with HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the operation\.\. Reading is enough here: the deploy identity needs the Microsoft Graph permission Policy\.Read\.AuthenticationMethod and, signed in as a person, the Authentication Policy Administrator or Global Reader role$/,
+                /^Authentication method configuration X509Certificate: GET to read whether certificate-based authentication targets the emergency group \(passkey requirement of breakglass-1@contoso\.onmicrosoft\.com\) failed with HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the operation\. Reading is enough here: the deploy identity needs the Microsoft Graph permission Policy\.Read\.AuthenticationMethod and, signed in as a person, the Authentication Policy Administrator or Global Reader role$/,
             );
             return true;
         });

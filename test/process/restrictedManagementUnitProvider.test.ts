@@ -285,7 +285,7 @@ describe("RestrictedManagementUnit provider against the fake Graph", () => {
         await assert.rejects(provider().create(inputs(fake)), {
             message:
                 `Administrative unit ${unitId}: POST to add the member ${MEMBERS[0]} failed with HTTP 403 Authorization_RequestDenied: ` +
-                "Insufficient privileges to complete the operation.. The caller needs the AdministrativeUnit.ReadWrite.All permission and the " +
+                "Insufficient privileges to complete the operation. The caller needs the AdministrativeUnit.ReadWrite.All permission and the " +
                 "Privileged Role Administrator role. Objects inside a restricted-management administrative unit ignore tenant-wide application " +
                 "permissions and tenant-scoped admin roles: the caller needs a role assigned at the unit's scope. " +
                 restrictedUnitScopeNote(unitId),
@@ -298,7 +298,7 @@ describe("RestrictedManagementUnit provider against the fake Graph", () => {
         await assert.rejects(provider().create(inputs(fake)), {
             message:
                 `Administrative unit "${NAME}": POST to create a restricted-management administrative unit failed with HTTP 403 ` +
-                "Authorization_RequestDenied: Insufficient privileges to complete the operation.. The caller needs the " +
+                "Authorization_RequestDenied: Insufficient privileges to complete the operation. The caller needs the " +
                 "AdministrativeUnit.ReadWrite.All permission and the Privileged Role Administrator role",
         });
         assert.deepEqual(fake.administrativeUnits(), []);
