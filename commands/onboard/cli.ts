@@ -205,7 +205,10 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`onboard: ${upn} (user ${user.id}) is disabled, so it cannot sign in with a pass: \`pulumi up\` enables it\n`);
         return EXIT.failed;
     }
-    if (interrupt.signal.aborted) return EXIT.interrupted;
+    if (interrupt.signal.aborted) {
+        process.stdout.write("Interrupted before step 0: no pass was issued.\n");
+        return EXIT.interrupted;
+    }
 
     const outcome = await onboard(
         {

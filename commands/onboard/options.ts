@@ -72,27 +72,30 @@ function numberOption(name: string, text: string | undefined, min: number, max: 
     return value;
 }
 
+/** Every option the command takes (the help must document each: test/process/onboardCommand.test.ts). */
+export const ONBOARD_OPTIONS = {
+    account: { type: "string", short: "a" },
+    stack: { type: "string", short: "s", default: "prod" },
+    "config-file": { type: "string" },
+    "ids-file": { type: "string" },
+    "group-id": { type: "string" },
+    keys: { type: "string" },
+    "tap-minutes": { type: "string" },
+    reusable: { type: "boolean", default: false },
+    auth: { type: "string", default: "cli" },
+    "graph-endpoint": { type: "string" },
+    "requests-per-second": { type: "string" },
+    "poll-seconds": { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+} as const;
+
 /** Parses and checks the command line; throws UsageError naming the first bad option. */
 export function parseOnboardArguments(argv: readonly string[]): OnboardArguments {
     let values;
     try {
         values = parseArgs({
             args: [...argv],
-            options: {
-                account: { type: "string", short: "a" },
-                stack: { type: "string", short: "s", default: "prod" },
-                "config-file": { type: "string" },
-                "ids-file": { type: "string" },
-                "group-id": { type: "string" },
-                keys: { type: "string" },
-                "tap-minutes": { type: "string" },
-                reusable: { type: "boolean", default: false },
-                auth: { type: "string", default: "cli" },
-                "graph-endpoint": { type: "string" },
-                "requests-per-second": { type: "string" },
-                "poll-seconds": { type: "string" },
-                help: { type: "boolean", short: "h", default: false },
-            },
+            options: ONBOARD_OPTIONS,
             strict: true,
             allowPositionals: false,
         }).values;

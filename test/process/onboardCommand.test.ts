@@ -10,6 +10,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
+import { ONBOARD_OPTIONS } from "../../commands/onboard/options";
 import { authenticationMethodsAccessHint } from "../../graph/authenticationMethods";
 import { authenticationMethodsPolicyAccessHint } from "../../graph/authenticationMethodsPolicy";
 import { REVOKE_SESSIONS_PERMISSION, PASSWORD_ADMIN_ROLE } from "../../graph/users";
@@ -131,6 +132,18 @@ function onboardInTerminal(endpoint: string, extra: readonly string[] = []): Pse
     return runInPseudoTerminal(process.execPath, onboardArgs(endpoint, extra), { cwd: PROJECT_DIR, env: az.env, timeoutMs: 25_000 });
 }
 
+/** The command with plain pipes as stdin, stdout and stderr: no terminal. */
+function runPiped(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+}
+
 /** `METHOD path` of every request, consecutive repeats (the polls) shown once. */
 function requestLines(fake: FakeGraph): string[] {
     const lines = fake.requests.map((request) => `${request.method} ${request.path}`);
@@ -225,7 +238,7 @@ after(() => {
         // The pass is in no file: not under this file's temporary folders, not in the project, not in the temporary
         // folder's newer files (tsx's cache, a log). Other engineers may change the project meanwhile: every path
         // `git status` lists that it did not list before is checked too.
-        assert.ok(issuedPasses.length >= 6, `the cases issued passes (${issuedPasses.length})`);
+        assert.ok(issuedPasses.length > 0, "the cases issued passes");
         const newPaths = [...gitStatus()].filter((line) => !statusBefore.has(line)).map((line) => path.join(PROJECT_DIR, line.slice(3)));
         const files = new Set([
             ...filesChangedSince(scratch, 0),
@@ -574,19 +587,64 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         });
     }
 
+    test("--help (no terminal needed) documents every option, the steps, the roles, the scopes and the exit codes", async () => {
+        const result = await runPiped(["--import", "tsx", "commands/onboard/cli.ts", "--help"], az.env);
+        assert.equal(result.status, 0, result.stderr);
+        for (const option of Object.keys(ONBOARD_OPTIONS)) assert.match(result.stdout, new RegExp(`^ +--${option}\\b`, "m"), `--${option}`);
+        for (const step of [0, 1, 2, 3, 4, 5, 6, 7]) assert.match(result.stdout, new RegExp(`^ +${step}/7 `, "m"));
+        for (const text of [
+            "Authentication Administrator",
+            "Privileged Authentication Administrator",
+            "Authentication Policy\nAdministrator",
+            "UserAuthenticationMethod.ReadWrite.All",
+            "Policy.ReadWrite.AuthenticationMethod",
+            "User.RevokeSessions.All",
+            "User.Read.All",
+            "Exit codes: 0 onboarded",
+            "; 1 a step failed",
+            "; 2 a usage or config error",
+            "; 3 the pass\nexpired",
+            "; 130 interrupted",
+            "never a device code",
+        ]) {
+            assert.ok(result.stdout.includes(text), text);
+        }
+    });
+
+    test("certificate mode: exit 2, the certificate is registered instead; no request", async (t) => {
+        const fake = await startFake(t);
+        const stackFile = path.join(scratch, "Pulumi.certificate.yaml");
+        fs.writeFileSync(stackFile, `config:\n  entra-emergency-access:tenantDomain: ${TENANT}\n  entra-emergency-access:credential: {mode: passkey, method: certificate}\n`);
+        const result = await onboardInTerminal(fake.endpoint, ["--config-file", stackFile]).exited;
+        assert.equal(result.status, 2, result.transcript);
+        assert.equal(
+            result.transcript,
+            `onboard: ${stackFile}: credential.method is certificate: the accounts sign in with certificate-based authentication, so there ` +
+                "are no passkeys to onboard. Register each account's certificate instead (README, credential.method), then run `pulumi up`\n",
+        );
+        assert.deepEqual(fake.requests, []);
+    });
+
+    test("no group id (no --group-id, no ids file): exit 2 saying how to get it; no request", async (t) => {
+        const fake = await startFake(t);
+        const args = onboardArgs(fake.endpoint, ["--ids-file", path.join(scratch, "missing-ids.json")]).filter((arg, index, all) => arg !== "--group-id" && all[index - 1] !== "--group-id");
+        const result = await runInPseudoTerminal(process.execPath, args, { cwd: PROJECT_DIR, env: az.env }).exited;
+        assert.equal(result.status, 2, result.transcript);
+        assert.equal(
+            result.transcript,
+            `onboard: ${path.join(scratch, "missing-ids.json")}: no such file. After the first deployment, commit the ids the deploy job prints ` +
+                '(README, "Reconcile"). The methods policy (step 1) needs the emergency group\'s object id: pass --group-id <id>, or write the ids ' +
+                "file after the first deployment with `pulumi stack output --json > outputs.json && npm run reconcile -- --refresh-ids outputs.json`\n",
+        );
+        assert.deepEqual(fake.requests, []);
+    });
+
     test("not a terminal (plain pipes): exit 2 before any request or token", async (t) => {
         const fake = await startFake(t);
         // Its own fake az: the other cases ask theirs for tokens meanwhile.
         const ownAz = installFakeAzureCli();
         t.after(() => ownAz.remove());
-        const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-            const child = spawn(process.execPath, onboardArgs(fake.endpoint), { cwd: PROJECT_DIR, env: ownAz.env });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-            child.on("close", (status) => resolve({ status, stdout, stderr }));
-        });
+        const result = await runPiped(onboardArgs(fake.endpoint), ownAz.env);
         assert.equal(result.status, 2);
         assert.equal(result.stdout, "");
         assert.equal(
