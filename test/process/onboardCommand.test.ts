@@ -675,19 +675,31 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         });
     }
 
-    test("a declared account that is synchronized from on-premises: exit 2 after the lookup alone", async (t) => {
-        const fake = await startFake(t);
-        const result = await onboardInTerminal(fake.endpoint, ["--account", "2"]).exited;
-        assert.equal(result.status, 2, result.transcript);
-        assert.ok(
-            transcriptLines(result).includes(
-                `onboard: ${SYNCED.userPrincipalName} (user ${SYNCED.id}) is synchronized from on-premises: not a cloud-only emergency account ` +
-                    "this program created; no pass is issued to it",
-            ),
-            result.transcript,
-        );
-        assert.deepEqual(requestLines(fake), [
-            `GET /v1.0/users/${encodeURIComponent(SYNCED.userPrincipalName)}?$select=id,userPrincipalName,accountEnabled,onPremisesSyncEnabled,userType`,
-        ]);
-    });
+    const SECOND = `breakglass-2@${TENANT}`;
+    const SECOND_LOOKUP = `GET /v1.0/users/${encodeURIComponent(SECOND)}?$select=id,userPrincipalName,accountEnabled,onPremisesSyncEnabled,userType`;
+    const secondId = randomUUID();
+    for (const [what, user, status, message] of [
+        [
+            "synchronized from on-premises",
+            SYNCED,
+            2,
+            `${SYNCED.userPrincipalName} (user ${SYNCED.id}) is synchronized from on-premises: not a cloud-only emergency account this program created; no pass is issued to it`,
+        ],
+        [
+            "a guest",
+            { id: secondId, userPrincipalName: SECOND, userType: "Guest" },
+            2,
+            `${SECOND} (user ${secondId}) is a Guest user: not a cloud-only emergency account this program created; no pass is issued to it`,
+        ],
+        ["disabled", { id: secondId, userPrincipalName: SECOND, accountEnabled: false }, 1, `${SECOND} (user ${secondId}) is disabled, so it cannot sign in with a pass: \`pulumi up\` enables it`],
+        ["not created yet", undefined, 1, `${SECOND} does not exist in the tenant yet: the first \`pulumi up\` creates it (docs/runbook.md#first-deployment)`],
+    ] as const) {
+        test(`declared account 2 is ${what}: exit ${status} after the lookup alone`, async (t) => {
+            const fake = await startFake(t, { users: user ? [ACCOUNT, user] : [ACCOUNT] });
+            const result = await onboardInTerminal(fake.endpoint, ["--account", "2"]).exited;
+            assert.equal(result.status, status, result.transcript);
+            assert.ok(transcriptLines(result).includes(`onboard: ${message}`), result.transcript);
+            assert.deepEqual(requestLines(fake), [SECOND_LOOKUP]);
+        });
+    }
 });
