@@ -295,8 +295,7 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         fake.addFido2Method(ACCOUNT.id, synced);
         await run.waitFor(/synced passkey/);
         const pollsBefore = fake.requestsTo(`${AUTH}/fido2Methods`).length;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        assert.ok(fake.requestsTo(`${AUTH}/fido2Methods`).length > pollsBefore, "still polling: a synced passkey does not count");
+        await until(() => fake.requestsTo(`${AUTH}/fido2Methods`).length >= pollsBefore + 2, "still polling: a synced passkey does not count");
         assert.ok(fake.temporaryAccessPass(ACCOUNT.id), "the pass is live while waiting");
         fake.addFido2Method(ACCOUNT.id, second);
         const result = await run.exited;
@@ -389,7 +388,7 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         const lines = requestLines(fake);
         const passId = fake.requestsTo(PASSES, "DELETE")[0]?.path.split("/").pop();
         assert.deepEqual(lines, [...CONVERGED_START, ISSUE, POLL, `DELETE ${PASSES}/${passId}`]);
-        assert.ok(fake.requestsTo(`${AUTH}/fido2Methods`).length >= 10, "polled until the expiry");
+        assert.ok(fake.requestsTo(`${AUTH}/fido2Methods`).length >= 4, "polled until the expiry");
         assert.equal(fake.temporaryAccessPass(ACCOUNT.id), undefined);
         assert.equal(fake.revocations(ACCOUNT.id), 0);
         assert.ok(
