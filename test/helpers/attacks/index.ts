@@ -5,7 +5,8 @@ import { BASELINE_ATTACKS } from "./baseline";
 import { CREDENTIAL_ATTACKS } from "./credentials";
 import { IDENTITY_ATTACKS, SCOPE_ATTACKS } from "./identity";
 import { MONITORING_ATTACKS } from "./monitoring";
+import { ONBOARDING_ATTACKS } from "./onboarding";
 
 export type { Attack } from "./attack";
 
-export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...CREDENTIAL_ATTACKS, ...IDENTITY_ATTACKS, ...SCOPE_ATTACKS, ...MONITORING_ATTACKS];
+export const ATTACKS: readonly Attack[] = [...BASELINE_ATTACKS, ...CREDENTIAL_ATTACKS, ...IDENTITY_ATTACKS, ...SCOPE_ATTACKS, ...MONITORING_ATTACKS, ...ONBOARDING_ATTACKS];

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { TYPES } from "../../../policies/contract/constants";
 import { restrictedManagementUnit as policy } from "../../../policies/rules/restrictedManagementUnit";
 import { UNKNOWN, fixtureStack, setProp, updateProps, validateStack, type TestResource } from "../../helpers/policyHarness";
-import { all, byType, one } from "../../helpers/select";
+import { all, byName, byType, one } from "../../helpers/select";
 
 const STRANGER = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
@@ -32,7 +32,7 @@ describe(policy.name, () => {
 
     test("refuses a unit that lets an account out", async () => {
         const { stack, unit } = await stackWithUnit();
-        const limited = one(stack, (r) => r.type === TYPES.user && r.name.endsWith("-limited")).outputs.objectId;
+        const limited = one(stack, byName("account-limited")).outputs.objectId;
         updateProps(unit, (p) => (p.memberIds = p.memberIds.filter((id: string) => id !== limited)));
         assert.deepEqual((await validateStack(policy, stack)).violations, [
             `emergency-access-restricted-management-unit does not hold breakglass-limited@contoso.onmicrosoft.com (${limited}).`,
