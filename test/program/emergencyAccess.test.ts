@@ -46,6 +46,19 @@ for (const accountCount of [2, 4]) {
             assert.equal(all(run, byType(TYPES.directoryRoleEligibilityScheduleRequest)).length, 0);
         });
 
+        test("one protected PasskeyRequirement per account, and each Global Administrator assignment waits for its account's", () => {
+            const requirements = all(run, byType(TYPES.passkeyRequirement));
+            assert.deepEqual(requirements.map((r) => accountNumber(r.name)).sort(), Array.from({ length: accountCount }, (_, i) => i + 1));
+            for (const requirement of requirements) {
+                assert.equal(requirement.options.protect, true, requirement.urn);
+                assert.equal(requirement.options.retainOnDelete, true, requirement.urn);
+                const n = accountNumber(requirement.name);
+                const assignment = one(run, byName(`global-administrator-${n}`));
+                assert.ok(assignment.options.dependencies.includes(requirement.urn), `${assignment.urn} waits for ${requirement.urn}`);
+                assert.equal(plain(requirement.inputs).userPrincipalName, `breakglass-${n}@contoso.onmicrosoft.com`);
+            }
+        });
+
         test("every child is parented to the EmergencyAccess component", () => {
             const component = one(run, byType(EMERGENCY_ACCESS_TYPE));
             for (const r of run.resources.filter((r) => r.custom)) {
