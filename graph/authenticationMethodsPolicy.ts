@@ -107,7 +107,10 @@ function sameJson(a: unknown, b: unknown): boolean {
  * Pure: the PATCH body that makes the configuration enabled for `groupId`, keeping every existing target (includeTargets is a
  * collection Graph replaces whole: merge, never replace), with `settings` applied (e.g. {isSelfServiceRegistrationAllowed: true} for Fido2),
  * always with "@odata.type"; undefined when nothing is missing (already enabled for the group and every setting already equal).
- * Ids compare without regard to case. Never narrows anything (never removes a target, never disables).
+ * Ids compare without regard to case. Never narrows anything (never removes a target, never disables), and never widens
+ * anything: a disabled configuration that lists any target but the group (Graph's default lists all_users) is refused
+ * (throws), since enabling it would switch the method on for those targets too; one with no targets, or only the group,
+ * is enabled (state) with the group merged.
  */
 export function methodConfigurationPatch(
     configuration: MethodConfiguration,
@@ -120,7 +123,21 @@ export function methodConfigurationPatch(
     }
     if (groupId.trim() === "") throw new Error(`${describeConfiguration(configuration.id)}: the group id is empty`);
     const patch: Record<string, unknown> = {};
-    if (configuration.state !== "enabled") patch.state = "enabled";
+    if (configuration.state !== "enabled") {
+        // Enabling a disabled method switches it on for every target it lists, not only the group: that would widen a
+        // tenant-wide setting as a side effect of onboarding (a disabled method still lists all_users by default).
+        // Which of its targets should be live is a person's decision; never replace them, never widen them.
+        const others = (configuration.includeTargets ?? []).filter((target) => !sameTargetId(target.id, groupId));
+        if (others.length > 0) {
+            throw new Error(
+                `${describeConfiguration(configuration.id)}: is disabled in this tenant, and enabling it for the group ${groupId} would ` +
+                    `also switch it on for its other targets (${others.map((target) => target.id).join(", ")}); nothing was changed. ` +
+                    "Enable the method for the scope you intend in the authentication methods policy (the emergency group alone, " +
+                    "or more), then run again",
+            );
+        }
+        patch.state = "enabled";
+    }
     if (!targets(configuration.includeTargets, groupId)) {
         // Existing targets go back exactly as read (their @odata.type and any other property included). The new one
         // has the shape Graph's examples show for a group target.

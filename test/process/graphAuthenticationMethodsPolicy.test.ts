@@ -55,12 +55,26 @@ const TUNED = fido2With({
 const policyRequests = (fake: FakeGraph) => fake.requestsTo(CONFIGURATIONS).map((request) => `${request.method} ${request.path}`);
 
 describe("ensureMethodEnabledForGroup", () => {
-    test("Graph's default (disabled, all_users) is only switched on: all_users already covers the group", async () => {
+    test("Graph's default (disabled, all_users) is refused before any PATCH: enabling it would switch the method on for every user", async () => {
         const { fake, graph } = await client();
+        await assert.rejects(ensureMethodEnabledForGroup(graph, METHOD_CONFIGURATION_IDS.fido2, GROUP, SELF_SERVICE), {
+            message:
+                `Authentication methods policy configuration Fido2: is disabled in this tenant, and enabling it for the group ${GROUP} would also ` +
+                "switch it on for its other targets (all_users); nothing was changed. Enable the method for the scope you intend in the " +
+                "authentication methods policy (the emergency group alone, or more), then run again",
+        });
+        assert.equal(fake.requestsTo(CONFIGURATIONS, "PATCH").length, 0, "no PATCH was sent");
+        assert.deepEqual(policyRequests(fake), [`GET ${CONFIGURATIONS}/Fido2`]);
+        assert.deepEqual(fake.methodConfiguration("Fido2"), defaultMethodConfigurations()[0], "the configuration is as it was");
+    });
+
+    test("a disabled configuration targeting only the group is only switched on, and read back enabled", async () => {
+        const groupTarget = { targetType: "group", id: GROUP, isRegistrationRequired: false };
+        const { fake, graph } = await client({ methodConfigurations: [fido2With({ includeTargets: [groupTarget] })] });
         const result = await ensureMethodEnabledForGroup(graph, METHOD_CONFIGURATION_IDS.fido2, GROUP, SELF_SERVICE);
         assert.equal(result.changed, true);
         assert.deepEqual(fake.requestsTo(CONFIGURATIONS, "PATCH").map((request) => request.body), [{ "@odata.type": FIDO2_TYPE, state: "enabled" }]);
-        assert.deepEqual(fake.methodConfiguration("Fido2"), { ...defaultMethodConfigurations()[0], state: "enabled" });
+        assert.deepEqual(fake.methodConfiguration("Fido2"), fido2With({ state: "enabled", includeTargets: [groupTarget] }));
         assert.deepEqual(result.configuration, fake.methodConfiguration("Fido2"));
         assert.deepEqual(policyRequests(fake), [`GET ${CONFIGURATIONS}/Fido2`, `PATCH ${CONFIGURATIONS}/Fido2`, `GET ${CONFIGURATIONS}/Fido2`]);
     });
@@ -93,26 +107,24 @@ describe("ensureMethodEnabledForGroup", () => {
         assert.deepEqual(policyRequests(fake), [`GET ${CONFIGURATIONS}/Fido2`]);
     });
 
-    test("the Temporary Access Pass configuration is enabled for the group the same way, at its own path", async () => {
+    test("the Temporary Access Pass configuration is enabled for the group the same way, at its own path (disabled, no targets: the group alone)", async () => {
         const [, temporaryAccessPass] = defaultMethodConfigurations();
-        const { fake, graph } = await client({
-            methodConfigurations: [{ ...temporaryAccessPass, includeTargets: [{ targetType: "group", id: OTHER, isRegistrationRequired: false }] }],
-        });
-        await ensureMethodEnabledForGroup(graph, METHOD_CONFIGURATION_IDS.temporaryAccessPass, GROUP);
+        const { fake, graph } = await client({ methodConfigurations: [{ ...temporaryAccessPass, includeTargets: [] }] });
+        const result = await ensureMethodEnabledForGroup(graph, METHOD_CONFIGURATION_IDS.temporaryAccessPass, GROUP);
+        assert.equal(result.changed, true);
         assert.deepEqual(fake.requestsTo(CONFIGURATIONS, "PATCH").map((request) => [request.path, request.body]), [
             [
                 `${CONFIGURATIONS}/TemporaryAccessPass`,
                 {
                     "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
                     state: "enabled",
-                    includeTargets: [
-                        { targetType: "group", id: OTHER, isRegistrationRequired: false },
-                        { targetType: "group", id: GROUP, isRegistrationRequired: false },
-                    ],
+                    includeTargets: [{ targetType: "group", id: GROUP, isRegistrationRequired: false }],
                 },
             ],
         ]);
+        assert.equal(fake.methodConfiguration("TemporaryAccessPass").state, "enabled");
         assert.equal(fake.methodConfiguration("TemporaryAccessPass").defaultLifetimeInMinutes, 60, "other properties kept");
+        assert.deepEqual(fake.methodConfiguration("Fido2"), defaultMethodConfigurations()[0], "the other configurations are untouched");
     });
 
     test("a group in excludeTargets is refused before any PATCH: removing someone's exclusion is a person's decision", async () => {
@@ -138,7 +150,8 @@ describe("ensureMethodEnabledForGroup", () => {
     });
 
     test("403s on the read and on the PATCH name the configuration, the step, the permission and the role", async () => {
-        const { fake, graph } = await client();
+        // Disabled without targets: the group alone would be enabled, so the PATCH is sent (and denied).
+        const { fake, graph } = await client({ methodConfigurations: [fido2With({ includeTargets: [] })] });
         fake.inject("Fido2", { kind: "status", status: 403, times: 1, method: "GET" });
         await assert.rejects(ensureMethodEnabledForGroup(graph, METHOD_CONFIGURATION_IDS.fido2, GROUP), {
             message: `Authentication methods policy configuration Fido2: GET to read the method configuration ${DENIED}. ${POLICY_HINT}`,
@@ -147,7 +160,7 @@ describe("ensureMethodEnabledForGroup", () => {
         await assert.rejects(ensureMethodEnabledForGroup(graph, METHOD_CONFIGURATION_IDS.fido2, GROUP), {
             message: `Authentication methods policy configuration Fido2: PATCH to enable the method for the group ${GROUP} ${DENIED}. ${POLICY_HINT}`,
         });
-        assert.equal(fake.methodConfiguration("Fido2").state, "disabled");
+        assert.deepEqual(fake.methodConfiguration("Fido2"), fido2With({ includeTargets: [] }), "the denied PATCH changed nothing");
     });
 });
 

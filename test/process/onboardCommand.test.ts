@@ -271,8 +271,10 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         const fake = await startFake(t, {
             methodConfigurations: [
                 {
+                    // Enabled for two other groups: the emergency group is merged in. (Were it disabled, enabling it would
+                    // switch it on for those groups too: step 1 refuses that, see the all_users case below.)
                     ...fido2,
-                    state: "disabled",
+                    state: "enabled",
                     isSelfServiceRegistrationAllowed: false,
                     keyRestrictions: { isEnforced: true, enforcementType: "allow", aaGuids: [randomUUID()] },
                     includeTargets: [
@@ -281,7 +283,8 @@ describe("npm run onboard", { concurrency: 4 }, () => {
                     ],
                     excludeTargets: [{ targetType: "group", id: other[2] }],
                 },
-                { ...pass, state: "enabled", includeTargets: [{ targetType: "group", id: other[2], isRegistrationRequired: false }] },
+                // Disabled without targets: switched on for the emergency group alone.
+                { ...pass, state: "disabled", includeTargets: [] },
             ],
         });
         const before = { fido2: fake.methodConfiguration("Fido2"), pass: fake.methodConfiguration("TemporaryAccessPass") };
@@ -323,22 +326,21 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         assert.deepEqual(fake.requestsTo("authenticationMethodConfigurations", "PATCH").map((request) => request.body), [
             {
                 "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
-                state: "enabled",
                 includeTargets: [...before.fido2.includeTargets, groupTarget],
                 isSelfServiceRegistrationAllowed: true,
             },
             {
                 "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
-                includeTargets: [...before.pass.includeTargets, groupTarget],
+                state: "enabled",
+                includeTargets: [groupTarget],
             },
         ]);
         assert.deepEqual(fake.methodConfiguration("Fido2"), {
             ...before.fido2,
-            state: "enabled",
             isSelfServiceRegistrationAllowed: true,
             includeTargets: [...before.fido2.includeTargets, groupTarget],
         });
-        assert.deepEqual(fake.methodConfiguration("TemporaryAccessPass"), { ...before.pass, includeTargets: [...before.pass.includeTargets, groupTarget] });
+        assert.deepEqual(fake.methodConfiguration("TemporaryAccessPass"), { ...before.pass, state: "enabled", includeTargets: [groupTarget] });
         assert.deepEqual(fake.requestsTo(PASSES, "POST").map((request) => request.body), [{ lifetimeInMinutes: 60, isUsableOnce: true }]);
         assert.equal(fake.temporaryAccessPass(ACCOUNT.id), undefined);
         assert.equal(fake.revocations(ACCOUNT.id), 1);
@@ -347,7 +349,7 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         const expected = [
             `Onboarding ${ACCOUNT.userPrincipalName} at ${fake.endpoint}: 2 device-bound passkeys, a 60-minute single-use Temporary Access Pass.`,
             `[1/7] Methods policy: Passkey (FIDO2) enabled for group ${GROUP}, 2 other targets kept (${other[0]}, ${other[1]}); ` +
-                `Temporary Access Pass enabled for group ${GROUP}, 1 other target kept (${other[2]})`,
+                `Temporary Access Pass enabled for group ${GROUP}, 0 other targets kept`,
             "[2/7] Registered passkeys: 0 of 2 device-bound",
             `      key 1 of 2: YubiKey 5 NFC, AAGUID ${keyOne.aaGuid}, registered 2026-11-26T12:01:00Z`,
             `      synced passkey, not counted (only device-bound keys count): iCloud Keychain, AAGUID ${keySynced.aaGuid}, registered 2026-11-26T12:02:00Z`,
@@ -378,6 +380,29 @@ describe("npm run onboard", { concurrency: 4 }, () => {
         assert.match(result.transcript, /^ {2}time {7}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
         assert.equal(lines.filter((line) => line.includes("key 1 of 2")).length, 1, "each key is shown once");
         assertPassesShownOnceOnly(fake, result, 1);
+    });
+
+    test("the tenant's default methods policy (FIDO2 disabled, all_users): step 1 refuses to switch it on for every user, exit 1; no PATCH, no pass", async (t) => {
+        // No seeded configuration: the fake answers Graph's defaults, each disabled and targeting all_users.
+        const fake = await startFake(t, { methodConfigurations: [] });
+        assert.deepEqual(fake.methodConfiguration("Fido2").includeTargets, [{ targetType: "group", id: "all_users", isRegistrationRequired: false }]);
+        const before = fake.methodConfiguration("Fido2");
+        const result = await onboardInTerminal(fake.endpoint).exited;
+        assert.equal(result.status, 1, result.transcript);
+        const message =
+            `onboard: Step 1/7 (enable Passkey (FIDO2) and Temporary Access Pass for the emergency group) failed for ${ACCOUNT.userPrincipalName}: ` +
+            `Authentication methods policy configuration Fido2: is disabled in this tenant, and enabling it for the group ${GROUP} would also ` +
+            "switch it on for its other targets (all_users); nothing was changed. Enable the method for the scope you intend in the " +
+            "authentication methods policy (the emergency group alone, or more), then run again";
+        assert.ok(transcriptLines(result).includes(message), `expected:\n${message}\ntranscript:\n${result.transcript}`);
+        assert.ok(!/^\[[2-7]\/7\]/m.test(result.transcript), "it stopped at step 1");
+        assert.deepEqual(requestLines(fake), [LOOKUP, `GET ${PASSES}`, `GET ${CONFIGURATIONS}/Fido2`]);
+        assert.equal(fake.requestsTo(CONFIGURATIONS, "PATCH").length, 0, "no PATCH was sent");
+        assert.ok(fake.requests.every((request) => request.method === "GET"), "not a single write");
+        assert.deepEqual(fake.methodConfiguration("Fido2"), before);
+        assert.deepEqual(fake.issuedTemporaryAccessPasses(), [], "no pass was issued");
+        assert.equal(fake.temporaryAccessPass(ACCOUNT.id), undefined);
+        assert.equal(fake.revocations(ACCOUNT.id), 0);
     });
 
     test("the pass expires before the keys arrive: deleted, exit 3", async (t) => {

@@ -30,6 +30,12 @@ function fido2(state: string, includeTargets: MethodTarget[], extra: Record<stri
     };
 }
 
+/** The refusal for a disabled FIDO2 configuration whose other targets are `others`. */
+const refusal = (others: readonly string[]): string =>
+    `Authentication methods policy configuration Fido2: is disabled in this tenant, and enabling it for the group ${GROUP} would also ` +
+    `switch it on for its other targets (${others.join(", ")}); nothing was changed. Enable the method for the scope you intend in the ` +
+    "authentication methods policy (the emergency group alone, or more), then run again";
+
 const group = (id: string, extra: Record<string, unknown> = {}): MethodTarget => ({ targetType: "group", id, isRegistrationRequired: false, ...extra });
 
 describe("methodEnabledFor", () => {
@@ -52,11 +58,32 @@ describe("methodEnabledFor", () => {
 });
 
 describe("methodConfigurationPatch", () => {
-    test("a disabled default (all_users) is only switched on: all_users already covers the group", () => {
-        assert.deepEqual(methodConfigurationPatch(fido2("disabled", [group(ALL_USERS_TARGET)]), GROUP), {
+    test("a disabled default (all_users) is refused: enabling it would switch the method on for every user, not only the group", () => {
+        const configuration = fido2("disabled", [group(ALL_USERS_TARGET)]);
+        assert.throws(() => methodConfigurationPatch(configuration, GROUP, { isSelfServiceRegistrationAllowed: true }), { message: refusal([ALL_USERS_TARGET]) });
+        assert.deepEqual(configuration.includeTargets, [group(ALL_USERS_TARGET)], "the configuration read is not changed");
+    });
+
+    test("a disabled configuration listing other groups (the group among them or not) is refused, naming every other target", () => {
+        assert.throws(() => methodConfigurationPatch(fido2("disabled", [group(OTHER), group(GROUP.toUpperCase()), group(ACCOUNTS[0])]), GROUP), {
+            message: refusal([OTHER, ACCOUNTS[0]]),
+        });
+        assert.throws(() => methodConfigurationPatch(fido2("disabled", [group(OTHER)]), GROUP), { message: refusal([OTHER]) });
+    });
+
+    test("a disabled configuration without targets is switched on with the group as its only target", () => {
+        assert.deepEqual(methodConfigurationPatch(fido2("disabled", []), GROUP, { isSelfServiceRegistrationAllowed: true }), {
             "@odata.type": FIDO2_TYPE,
             state: "enabled",
+            includeTargets: [{ targetType: "group", id: GROUP, isRegistrationRequired: false }],
+            isSelfServiceRegistrationAllowed: true,
         });
+    });
+
+    test("a disabled configuration targeting only the group (any case) is only switched on", () => {
+        for (const id of [GROUP, GROUP.toUpperCase()]) {
+            assert.deepEqual(methodConfigurationPatch(fido2("disabled", [group(id)]), GROUP), { "@odata.type": FIDO2_TYPE, state: "enabled" });
+        }
     });
 
     test("the group is appended to the targets as read, which travel unchanged with every property they had", () => {
@@ -107,26 +134,45 @@ describe("methodConfigurationPatch", () => {
         targetType: fc.constant("group"),
         isRegistrationRequired: fc.boolean(),
     }).map((target) => ({ ...target })); // plain objects, as JSON.parse makes them (fast-check's have no prototype)
+    // Targets from anywhere, and targets that are only the group (so disabled configurations that may be enabled come up often).
+    const groupOnlyArbitrary = fc.record({
+        id: fc.constantFrom(GROUP, GROUP.toUpperCase()),
+        targetType: fc.constant("group"),
+        isRegistrationRequired: fc.boolean(),
+    }).map((target) => ({ ...target }));
     const configurationArbitrary = fc.record({
         state: fc.constantFrom("enabled", "disabled"),
-        includeTargets: fc.array(targetArbitrary, { maxLength: 6 }),
+        includeTargets: fc.oneof(fc.array(targetArbitrary, { maxLength: 6 }), fc.array(groupOnlyArbitrary, { maxLength: 2 })),
         isSelfServiceRegistrationAllowed: fc.boolean(),
     });
 
-    test("property: the patch never drops a target, never disables, and once applied leaves the group enabled and nothing to do", () => {
+    test("property: a disabled configuration with any target but the group is refused; otherwise the patch never drops a target, never disables, and once applied leaves the group enabled and nothing to do", () => {
+        const seen = { refused: 0, switchedOn: 0, merged: 0, nothing: 0 };
         fc.assert(
             fc.property(configurationArbitrary, fc.boolean(), (generated, selfService) => {
                 const configuration = fido2(generated.state, generated.includeTargets, { isSelfServiceRegistrationAllowed: generated.isSelfServiceRegistrationAllowed });
+                const read = structuredClone(configuration);
                 const settings = { isSelfServiceRegistrationAllowed: selfService };
+                const others = configuration.includeTargets.filter((target) => target.id.toLowerCase() !== GROUP.toLowerCase()).map((target) => target.id);
+                if (configuration.state !== "enabled" && others.length > 0) {
+                    seen.refused++;
+                    assert.throws(() => methodConfigurationPatch(configuration, GROUP, settings), { message: refusal(others) });
+                    assert.deepEqual(configuration, read, "the configuration read is not changed");
+                    return;
+                }
                 const patch = methodConfigurationPatch(configuration, GROUP, settings);
+                assert.deepEqual(configuration, read, "the configuration read is not changed");
                 if (patch === undefined) {
+                    seen.nothing++;
                     assert.ok(methodEnabledFor(configuration, GROUP));
                     assert.equal(configuration.isSelfServiceRegistrationAllowed, selfService);
                     return;
                 }
                 assert.equal(patch["@odata.type"], FIDO2_TYPE);
                 assert.notEqual(patch.state, "disabled");
+                if (configuration.state !== "enabled") seen.switchedOn++;
                 if (patch.includeTargets !== undefined) {
+                    seen.merged++;
                     const sent = patch.includeTargets as MethodTarget[];
                     assert.deepEqual(sent.slice(0, configuration.includeTargets.length), configuration.includeTargets, "every target as read, in order");
                     assert.equal(sent.length, configuration.includeTargets.length + 1);
@@ -134,8 +180,12 @@ describe("methodConfigurationPatch", () => {
                 // Apply the way Graph does: each property sent replaces the stored one whole.
                 const applied = { ...configuration, ...patch } as MethodConfiguration;
                 assert.ok(methodEnabledFor(applied, GROUP));
+                // Nothing beyond the group became live: a configuration switched on targets the group alone.
+                if (configuration.state !== "enabled") assert.ok(applied.includeTargets.every((target) => target.id.toLowerCase() === GROUP.toLowerCase()));
                 assert.equal(methodConfigurationPatch(applied, GROUP, settings), undefined, "a second merge changes nothing");
             }),
+            { numRuns: 300 },
         );
+        for (const [branch, count] of Object.entries(seen)) assert.ok(count > 0, `the generated configurations reached the ${branch} case`);
     });
 });
