@@ -38,7 +38,8 @@ standard output is a terminal. The pass is never logged, stored or written anywh
 Steps (each shown with its number, outcome and time):
   0/${LAST_STEP}  delete any pass left by an interrupted run
   1/${LAST_STEP}  methods policy: enable Passkey (FIDO2), self-service setup allowed, and Temporary Access Pass for
-       the emergency group, keeping every other target
+       the emergency group, keeping every other target; a method disabled tenant-wide is never switched on
+       for its other targets (Graph's default lists all_users): the command stops before any pass and says so
   2/${LAST_STEP}  count the device-bound passkeys; if there are enough, print the receipt and stop (nothing changes)
   3/${LAST_STEP}  issue the pass and show it once, with its expiry
   4/${LAST_STEP}  wait for the keys, showing each (model, AAGUID, date); stop when the pass expires

@@ -71,7 +71,7 @@ const NAMED_TARGETS = 3;
 
 /**
  * Step 1's outcome for one method configuration. The other targets are named (up to NAMED_TARGETS), so the operator
- * sees when the method was enabled for more than the emergency group too (all_users, Graph's default target).
+ * sees whom else the method already serves (a disabled method is never switched on for them: graph/ refuses that).
  */
 export function methodsPolicyOutcome(name: string, changed: boolean, groupId: string, otherTargets: readonly string[]): string {
     if (!changed) return `${name} already enabled`;
