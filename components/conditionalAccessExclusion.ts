@@ -14,7 +14,7 @@
 // is where the process's one Graph session (credential, token cache, pacing, the shared policy listing) is made.
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
-import { validateGraphEndpoint } from "../graph/client";
+import { graphEndpointProblem } from "../graph/client";
 import {
     DEFAULT_WRITE_ATTEMPTS,
     ensureEmergencyExclusions,
@@ -149,13 +149,8 @@ export function checkExclusionInputs(news: Partial<ExclusionInputs>): pulumi.dyn
     ) {
         failures.push({ property: "userIds", reason: "userIds and groupIds are both empty: there is nothing to exclude" });
     }
-    if (!isUnknown(news.graphEndpoint)) {
-        try {
-            validateGraphEndpoint(news.graphEndpoint ?? "");
-        } catch (error) {
-            failures.push({ property: "graphEndpoint", reason: (error as Error).message });
-        }
-    }
+    const endpointProblem = isUnknown(news.graphEndpoint) ? undefined : graphEndpointProblem(news.graphEndpoint ?? "");
+    if (endpointProblem) failures.push({ property: "graphEndpoint", reason: endpointProblem });
     return failures;
 }
 

@@ -16,7 +16,7 @@ import {
     readMethodConfiguration,
     type MethodConfiguration,
 } from "../graph/authenticationMethodsPolicy";
-import { validateGraphEndpoint, type GraphClient } from "../graph/client";
+import { graphEndpointProblem, type GraphClient } from "../graph/client";
 import { graphFailure, statusOf } from "../graph/errors";
 import type { RetryOptions } from "../graph/retry";
 import { createGraphSession, type GraphSession } from "../graph/session";
@@ -136,13 +136,8 @@ export function checkPasskeyRequirementInputs(news: Partial<PasskeyRequirementIn
             reason: `minimumPasskeys must be a whole number from ${min} to ${max} (one lost key must never be a lockout), got ${JSON.stringify(minimum)}`,
         });
     }
-    if (!isUnknown(news.graphEndpoint)) {
-        try {
-            validateGraphEndpoint(news.graphEndpoint ?? "");
-        } catch (error) {
-            failures.push({ property: "graphEndpoint", reason: (error as Error).message });
-        }
-    }
+    const endpointProblem = isUnknown(news.graphEndpoint) ? undefined : graphEndpointProblem(news.graphEndpoint ?? "");
+    if (endpointProblem) failures.push({ property: "graphEndpoint", reason: endpointProblem });
     return failures;
 }
 

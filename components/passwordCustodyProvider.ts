@@ -11,7 +11,7 @@
 // host: no module-level mutable state, no Node built-in imports, no `pulumi` namespace at run time.
 import type { TokenCredential } from "@azure/identity";
 import type * as pulumi from "@pulumi/pulumi";
-import { validateGraphEndpoint } from "../graph/client";
+import { graphEndpointProblem } from "../graph/client";
 import type { RetryOptions } from "../graph/retry";
 import { createGraphSession, type GraphSession } from "../graph/session";
 import { readUserFacts, setUserPassword, type UserRef } from "../graph/users";
@@ -143,13 +143,8 @@ export function checkCustodyInputs(olds: Partial<CustodyInputs>, news: Partial<C
         const settings = { mode: news.mode, custodians: news.custodians, threshold: news.mode === "passkey" ? undefined : news.threshold };
         for (const problem of custodyProblems(settings)) failures.push({ property: problem.split(/[ .[]/)[0], reason: problem });
     }
-    if (!isUnknown(news.graphEndpoint)) {
-        try {
-            validateGraphEndpoint(news.graphEndpoint ?? "");
-        } catch (error) {
-            failures.push({ property: "graphEndpoint", reason: (error as Error).message });
-        }
-    }
+    const endpointProblem = isUnknown(news.graphEndpoint) ? undefined : graphEndpointProblem(news.graphEndpoint ?? "");
+    if (endpointProblem) failures.push({ property: "graphEndpoint", reason: endpointProblem });
     if (typeof olds.rotation === "string" && olds.rotation === news.rotation) {
         const changed = SEALING_FIELDS.filter((field) => !isUnknown(news[field]) && JSON.stringify(olds[field]) !== JSON.stringify(news[field]));
         if (changed.length > 0) {

@@ -19,7 +19,7 @@ import {
     updateAdministrativeUnit,
     type AdministrativeUnit,
 } from "../graph/administrativeUnits";
-import { validateGraphEndpoint, type GraphClient } from "../graph/client";
+import { graphEndpointProblem, type GraphClient } from "../graph/client";
 import { statusOf } from "../graph/errors";
 import type { RetryOptions } from "../graph/retry";
 import { createGraphSession, type GraphSession } from "../graph/session";
@@ -139,13 +139,8 @@ export function checkRestrictedManagementUnitInputs(news: Partial<RestrictedMana
             failures.push({ property: "memberIds", reason: `memberIds must be a non-empty list of object ids (GUIDs), got ${JSON.stringify(ids)}` });
         }
     }
-    if (!isUnknown(news.graphEndpoint)) {
-        try {
-            validateGraphEndpoint(news.graphEndpoint ?? "");
-        } catch (error) {
-            failures.push({ property: "graphEndpoint", reason: (error as Error).message });
-        }
-    }
+    const endpointProblem = isUnknown(news.graphEndpoint) ? undefined : graphEndpointProblem(news.graphEndpoint ?? "");
+    if (endpointProblem) failures.push({ property: "graphEndpoint", reason: endpointProblem });
     return failures;
 }
 

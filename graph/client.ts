@@ -105,6 +105,16 @@ export function validateGraphEndpoint(endpoint: string): string {
     return url.origin;
 }
 
+/** Why `endpoint` is not a Graph endpoint this project sends a token to (validateGraphEndpoint's message), or undefined. */
+export function graphEndpointProblem(endpoint: unknown): string | undefined {
+    try {
+        validateGraphEndpoint(typeof endpoint === "string" ? endpoint : "");
+        return undefined;
+    } catch (error) {
+        return (error as Error).message;
+    }
+}
+
 /** The OAuth scope that asks for a token for `endpoint` (`<endpoint>/.default`). */
 export function graphScope(endpoint: string): string {
     return `${validateGraphEndpoint(endpoint)}/.default`;

@@ -1,10 +1,8 @@
 // What onboarding needs of the stack: the tenant, the declared accounts, how many passkeys each needs and which
 // credential the stack requires, and the Graph cloud. Read straight from the stack file and validated with the
 // program's own schema (config/schema.ts), so the command and `pulumi up` agree on every value and message.
-import * as fs from "node:fs";
-import { parse as parseYaml } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, misspelledNamespaceProblems, parseStackConfig } from "../../config/schema";
-import { StackFileError } from "../reconcile/stackConfig";
+import { StackFileError, readStackFileConfig } from "../reconcile/stackConfig";
 
 export { StackFileError, defaultStackFile } from "../reconcile/stackConfig";
 
@@ -59,17 +57,7 @@ export function onboardingConfigValues(config: Record<string, unknown>, file: st
 
 /** Reads and validates `file`; a bad value is a ConfigError naming the key, an unreadable file a StackFileError. */
 export function readOnboardingConfig(file: string): OnboardingConfig {
-    let doc: unknown;
-    try {
-        doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
-    } catch (error) {
-        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-        throw new StackFileError(missing ? `${file}: no such stack file` : `${file}: not a YAML stack file: ${(error as Error).message}`);
-    }
-    const config = (doc as { config?: unknown }).config ?? {};
-    if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        throw new StackFileError(`${file}: expected a stack config file ({config: {<key>: <value>}})`);
-    }
+    const config = readStackFileConfig(file);
     const misspelled = misspelledNamespaceProblems(Object.keys(config));
     if (misspelled.length > 0) throw new ConfigError(misspelled);
     const parsed = parseStackConfig(onboardingConfigValues(config as Record<string, unknown>, file));

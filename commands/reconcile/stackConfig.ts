@@ -19,8 +19,11 @@ export function defaultStackFile(stack: string): string {
     return `Pulumi.${stack}.yaml`;
 }
 
-/** The stack's conditionalAccess config, defaults applied; a bad value is a ConfigError naming the key. */
-export function readConditionalAccessConfig(file: string): StackConfig["conditionalAccess"] {
+/**
+ * The `config` map of a stack file (`namespace:key` to value, as written), for the operator commands that read a stack
+ * without Pulumi. An unreadable file or one that is not a stack config is a StackFileError naming it.
+ */
+export function readStackFileConfig(file: string): Record<string, unknown> {
     let doc: unknown;
     try {
         doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
@@ -32,7 +35,12 @@ export function readConditionalAccessConfig(file: string): StackConfig["conditio
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
         throw new StackFileError(`${file}: expected a stack config file ({config: {<key>: <value>}})`);
     }
-    const value = (config as Record<string, unknown>)[`${CONFIG_NAMESPACE}:conditionalAccess`];
+    return config as Record<string, unknown>;
+}
+
+/** The stack's conditionalAccess config, defaults applied; a bad value is a ConfigError naming the key. */
+export function readConditionalAccessConfig(file: string): StackConfig["conditionalAccess"] {
+    const value = readStackFileConfig(file)[`${CONFIG_NAMESPACE}:conditionalAccess`];
     if (typeof value === "object" && value !== null && "secure" in value) {
         throw new StackFileError(`${file}: ${CONFIG_NAMESPACE}:conditionalAccess is encrypted; it holds no secret, set it in clear`);
     }

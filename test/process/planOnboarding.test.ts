@@ -32,6 +32,21 @@ async function plan(config: Record<string, unknown>, json = true): Promise<{ cod
     return { code: run.code ?? -1, stdout: run.stdout };
 }
 
+/** Each distinct plan runs once per file: the CLI is a process (about 3 seconds). */
+const runs = new Map<string, Promise<{ code: number; stdout: string }>>();
+function planOnce(config: Record<string, unknown>, json = true): Promise<{ code: number; stdout: string }> {
+    const key = JSON.stringify([config, json]);
+    if (!runs.has(key)) runs.set(key, plan(config, json));
+    return runs.get(key)!;
+}
+
+/** Every option of this issue at once: the limited account, the unit, the certificate method, three keys. */
+const EVERYTHING = {
+    limitedAccount: true,
+    restrictedManagement: true,
+    credential: { mode: "passkey", method: "certificate", requiredPasskeys: 3 },
+};
+
 const ofType = (resources: PlannedResource[], type: string) => resources.filter((r) => r.type === type);
 const named = (resources: PlannedResource[], name: string) => {
     const found = resources.find((r) => r.name === name);
@@ -52,7 +67,7 @@ function assertRolesWait(resources: PlannedResource[], keys: readonly string[]):
 
 describe("npm run plan: passkey requirements, the limited account and restricted management", () => {
     test("one protected PasskeyRequirement per account, after everything but the roles, which all wait for it", async () => {
-        const output = JSON.parse((await plan({})).stdout);
+        const output = JSON.parse((await planOnce({})).stdout);
         const resources = output.resources as PlannedResource[];
         assert.deepEqual(output.violations, []);
         const requirements = ofType(resources, TYPES.passkeyRequirement);
@@ -78,7 +93,7 @@ describe("npm run plan: passkey requirements, the limited account and restricted
     });
 
     test("the table shows what each role assignment waits for", async () => {
-        const { stdout } = await plan({}, false);
+        const { stdout } = await planOnce({}, false);
         for (const n of [1, 2]) {
             const row = stdout.split("\n").find((line) => line.includes(`emergency-access-global-administrator-${n} `));
             assert.ok(row?.includes(`after=emergency-access-password-custody-${n},emergency-access-passkey-requirement-${n}`), row);
@@ -87,7 +102,7 @@ describe("npm run plan: passkey requirements, the limited account and restricted
     });
 
     test("credential.requiredPasskeys and credential.method reach every requirement", async () => {
-        const output = JSON.parse((await plan({ credential: { mode: "passkey", method: "certificate", requiredPasskeys: 3 } })).stdout);
+        const output = JSON.parse((await planOnce(EVERYTHING)).stdout);
         for (const requirement of ofType(output.resources, TYPES.passkeyRequirement)) {
             assert.equal(requirement.inputs.method, "certificate");
             assert.equal(requirement.inputs.minimumPasskeys, 3);
@@ -96,7 +111,7 @@ describe("npm run plan: passkey requirements, the limited account and restricted
     });
 
     test("limitedAccount: a third account with Conditional Access and Authentication Policy Administrator, never Global Administrator", async () => {
-        const output = JSON.parse((await plan({ limitedAccount: true })).stdout);
+        const output = JSON.parse((await planOnce(EVERYTHING)).stdout);
         const resources = output.resources as PlannedResource[];
         assert.deepEqual(output.violations, []);
         const limited = named(resources, "emergency-access-account-limited");
@@ -128,7 +143,7 @@ describe("npm run plan: passkey requirements, the limited account and restricted
     });
 
     test("restrictedManagement: the unit, restricted, holding every account and the group, after the custody resources", async () => {
-        const output = JSON.parse((await plan({ restrictedManagement: true, limitedAccount: true })).stdout);
+        const output = JSON.parse((await planOnce(EVERYTHING)).stdout);
         const resources = output.resources as PlannedResource[];
         assert.deepEqual(output.violations, []);
         const [unit] = ofType(resources, TYPES.restrictedManagementUnit);
