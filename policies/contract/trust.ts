@@ -21,6 +21,13 @@ export interface TrustedParameters {
     readonly minimumPasswordLength: number;
     /** Fewest device-bound FIDO2 keys an account needs before it gets its role (credential.requiredPasskeys may ask for more). */
     readonly minimumPasskeys: number;
+    /**
+     * The phishing-resistant credentials an account's role may wait for: `passkey` (device-bound keys, counted per account)
+     * and, only when listed, `certificate` (judged by the tenant's certificate-based authentication targeting the group).
+     */
+    readonly allowedCredentialMethods: readonly string[];
+    /** Whether the limited recovery account (a standing Conditional Access and Authentication Policy Administrator) may exist. */
+    readonly allowLimitedAccount: boolean;
     /** Conditional Access policies the stack config may skip, each with its reason. */
     readonly allowedConditionalAccessSkips: readonly AllowedSkip[];
     /** Whether `conditionalAccess.excludeFrom` may list policies instead of "all". */
@@ -45,6 +52,8 @@ export const TRUSTED_DEFAULTS: TrustedParameters = {
     minimumAccounts: LIMITS.accountCount.min,
     minimumPasswordLength: LIMITS.passwordLength.min,
     minimumPasskeys: LIMITS.requiredPasskeys.min,
+    allowedCredentialMethods: ["passkey"],
+    allowLimitedAccount: false,
     allowedConditionalAccessSkips: [],
     allowNarrowExcludeFrom: false,
     minimumHumanReceivers: 2,
@@ -74,6 +83,16 @@ const SCHEMAS: { readonly [K in TrustedParameter]: Record<string, unknown> } = {
         minimum: LIMITS.requiredPasskeys.min,
         maximum: LIMITS.requiredPasskeys.max,
         description: `Fewest device-bound FIDO2 keys per emergency account before its role (never below ${LIMITS.requiredPasskeys.min}).`,
+    },
+    allowedCredentialMethods: {
+        type: "array",
+        items: { type: "string", enum: ["passkey", "certificate"] },
+        minItems: 1,
+        description: "Credentials an emergency account's role may wait for: passkey, and certificate only when listed.",
+    },
+    allowLimitedAccount: {
+        type: "boolean",
+        description: "Whether the limited recovery account (Conditional Access and Authentication Policy Administrator) may be declared.",
     },
     allowedConditionalAccessSkips: {
         type: "array",

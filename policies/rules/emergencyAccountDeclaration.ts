@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULTS, LIMITED_ACCOUNT_KEY, type AccountKey } from "../contract/constants";
 import { emergencyUserDeclaration } from "../contract/declaration/identity";
 import { ACCOUNT_RECOGNITION_SCHEMA, enforceDeclaration, emergencyUserProps, type AccountRecognition } from "../lib/emergency";
+import { trustedConfigSchema, trustedParameters } from "../contract/trust";
 import { definePolicy } from "../lib/metadata";
 
 /**
@@ -21,11 +22,11 @@ export const emergencyAccountDeclaration = definePolicy<ResourceValidationPolicy
     name: "emergency-account-require-canonical-declaration",
     description:
         "Every input of an emergency account equals the contract's declaration: enabled, cloud-only on the tenant's " +
-        "*.onmicrosoft.com domain, named <prefix>-<n> (or <prefix>-limited, the limited recovery account), no forced password change, no password expiry, strong passwords, " +
+        "*.onmicrosoft.com domain, named <prefix>-<n> (or <prefix>-limited, the limited recovery account, only when the trusted allowLimitedAccount is true), no forced password change, no password expiry, strong passwords, " +
         "hidden from the address list, and no input the declaration does not know (an on-premises immutable id, " +
         "other mail addresses, a phone number...).",
     remediationSteps: "Declare the account through EmergencyAccess only; change its settings in the contract (a gate change).",
-    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA } },
+    configSchema: { properties: { ...ACCOUNT_RECOGNITION_SCHEMA, ...trustedConfigSchema("allowLimitedAccount").properties } },
     validateResource: (args, reportViolation) => {
         const props = emergencyUserProps(args);
         if (!props) return;
@@ -34,6 +35,12 @@ export const emergencyAccountDeclaration = definePolicy<ResourceValidationPolicy
         if (number === undefined) {
             reportViolation(`${args.name} is an emergency account whose number cannot be told from its name or user principal name.`);
             return;
+        }
+        if (number === LIMITED_ACCOUNT_KEY && !trustedParameters(args.getConfig()).allowLimitedAccount) {
+            reportViolation(
+                `${args.name} is the limited recovery account, a standing Conditional Access and Authentication Policy Administrator ` +
+                    "excluded from every policy; the trusted pack config does not allow it (allowLimitedAccount).",
+            );
         }
         enforceDeclaration(args.name, props, emergencyUserDeclaration(prefix, number, props.userPrincipalName), reportViolation);
     },

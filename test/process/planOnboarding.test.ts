@@ -3,6 +3,9 @@
 // account's requirement and custody resource (JSON `dependsOn`, table `after=`), the limited account with its two roles,
 // and the restricted-management unit holding every account and the group; the trusted pack finds nothing to refuse.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, test } from "node:test";
 import {
     AUTHENTICATION_POLICY_ADMINISTRATOR_TEMPLATE_ID,
@@ -11,7 +14,7 @@ import {
     STACK_OUTPUTS,
     TYPES,
 } from "../../policies/contract/constants";
-import { CA_SNAPSHOT, FIXTURE_CONFIG_FILE, FIXTURE_STACK } from "../helpers/fixtures";
+import { CA_SNAPSHOT, FIXTURE_CONFIG_FILE, FIXTURE_STACK, PROJECT_DIR } from "../helpers/fixtures";
 import { runPlanCli } from "../helpers/planCli";
 
 interface PlannedResource {
@@ -22,13 +25,27 @@ interface PlannedResource {
     dependsOn: string[];
 }
 
-async function plan(config: Record<string, unknown>, json = true): Promise<{ code: number; stdout: string }> {
+/**
+ * The trusted pack config as a reviewed gate change would leave it to allow this issue's options: the limited account
+ * and the certificate method. Written to a temporary file, never to policies/.
+ */
+function gateChangedPolicyConfig(): string {
+    const trusted = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies", "policy-config.json"), "utf8"));
+    trusted["emergency-account-require-canonical-declaration"].allowLimitedAccount = true;
+    trusted["emergency-passkey-requirement-require-declaration"].allowedCredentialMethods = ["passkey", "certificate"];
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-onboarding-")), "policy-config.json");
+    fs.writeFileSync(file, JSON.stringify(trusted));
+    return file;
+}
+
+async function plan(config: Record<string, unknown>, json = true, policyConfig?: string, expectedCode = 0): Promise<{ code: number; stdout: string }> {
     const run = await runPlanCli([
         "--stack", FIXTURE_STACK, "--config-file", FIXTURE_CONFIG_FILE, "--ca-snapshot", CA_SNAPSHOT,
         ...(json ? ["--json"] : []),
+        ...(policyConfig ? ["--policy-config", policyConfig] : []),
         ...Object.entries(config).flatMap(([key, value]) => ["--config", `${key}=${JSON.stringify(value)}`]),
     ]);
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, expectedCode, run.stderr);
     return { code: run.code ?? -1, stdout: run.stdout };
 }
 
@@ -36,7 +53,8 @@ async function plan(config: Record<string, unknown>, json = true): Promise<{ cod
 const runs = new Map<string, Promise<{ code: number; stdout: string }>>();
 function planOnce(config: Record<string, unknown>, json = true): Promise<{ code: number; stdout: string }> {
     const key = JSON.stringify([config, json]);
-    if (!runs.has(key)) runs.set(key, plan(config, json));
+    // This issue's options need a gate change (trusted allowLimitedAccount, allowedCredentialMethods): plan with one.
+    if (!runs.has(key)) runs.set(key, plan(config, json, config === EVERYTHING ? gateChangedPolicyConfig() : undefined));
     return runs.get(key)!;
 }
 
@@ -155,6 +173,17 @@ describe("npm run plan: passkey requirements, the limited account and restricted
         for (const custody of ofType(resources, TYPES.passwordCustody)) assert.ok(unit.dependsOn.includes(custody.name), custody.name);
         for (const requirement of ofType(resources, TYPES.passkeyRequirement)) assert.ok(requirement.dependsOn.includes(unit.name), requirement.name);
         assert.equal(typeof output.outputs[STACK_OUTPUTS.administrativeUnitId], "string");
+    });
+
+    test("without the gate change, the trusted pack refuses the limited account and the certificate method", async () => {
+        const { stdout } = await plan(EVERYTHING, true, undefined, 1);
+        const violations = JSON.parse(stdout).violations.filter((v: any) => v.enforcementLevel === "mandatory").map((v: any) => v.message);
+        assert.ok(violations.some((m: string) => m.includes("the trusted pack config does not allow it (allowLimitedAccount)")), violations.join("\n"));
+        assert.equal(
+            violations.filter((m: string) => m.includes('method is "certificate"; the trusted pack config allows passkey (allowedCredentialMethods)')).length,
+            3,
+            "one per account",
+        );
     });
 
     test("restrictedManagement with sealed passwords is refused before anything is declared", async () => {

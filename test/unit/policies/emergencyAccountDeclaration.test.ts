@@ -64,11 +64,20 @@ describe(policy.name, () => {
     test("judges the limited recovery account by its own declaration: <prefix>-limited, EMERGENCY ACCESS LIMITED", async () => {
         const user = one(await fixtureStack({ limitedAccount: true }), byName("account-limited"));
         assert.equal(user.inputs.userPrincipalName, "breakglass-limited@contoso.onmicrosoft.com");
-        assert.deepEqual((await validateResource(policy, user)).violations, []);
+        const allowed = { allowLimitedAccount: true };
+        assert.deepEqual((await validateResource(policy, user, allowed)).violations, []);
         setProp(user, "displayName", "EMERGENCY ACCESS 3 (break glass - do not use, every sign-in alerts)");
-        assert.deepEqual((await validateResource(policy, user)).violations, [
+        assert.deepEqual((await validateResource(policy, user, allowed)).violations, [
             'emergency-access-account-limited: displayName is "EMERGENCY ACCESS 3 (break glass - do not use, every sign-in alerts)"; ' +
                 'the declaration says "EMERGENCY ACCESS LIMITED (break glass - do not use, every sign-in alerts)".',
+        ]);
+    });
+
+    test("refuses the limited recovery account unless the trusted pack config allows it (allowLimitedAccount)", async () => {
+        const user = one(await fixtureStack({ limitedAccount: true }), byName("account-limited"));
+        assert.deepEqual((await validateResource(policy, user)).violations, [
+            "emergency-access-account-limited is the limited recovery account, a standing Conditional Access and Authentication Policy " +
+                "Administrator excluded from every policy; the trusted pack config does not allow it (allowLimitedAccount).",
         ]);
     });
 });

@@ -26,7 +26,6 @@ describe(policy.name, () => {
         ["a single key", "minimumPasskeys", 1, `minimumPasskeys is 1; ${FLOOR}`],
         ["no key at all", "minimumPasskeys", 0, `minimumPasskeys is 0; ${FLOOR}`],
         ["a fraction", "minimumPasskeys", 2.5, `minimumPasskeys is 2.5; ${FLOOR}`],
-        ["another method", "method", "sms", 'method is "sms"; it must be one of passkey, certificate.'],
         ["a group that is not an object id", "emergencyGroupObjectId", "Emergency Access Accounts", 'emergencyGroupObjectId is "Emergency Access Accounts"; it must be an object id.'],
         [
             "a Graph endpoint that is not Microsoft's",
@@ -66,5 +65,19 @@ describe(policy.name, () => {
     test("judges nothing else", async () => {
         const stack = await fixtureStack();
         for (const r of stack.filter((r) => r.type !== TYPES.passkeyRequirement)) assert.deepEqual(await validateResource(policy, r), { violations: [] }, r.name);
+    });
+
+    test("refuses a method the trusted allowedCredentialMethods does not list: certificate only when listed, anything else never", async () => {
+        const r = await requirement();
+        setProp(r, "method", "certificate");
+        assert.deepEqual((await validateResource(policy, r)).violations, [
+            'emergency-access-passkey-requirement-1: method is "certificate"; the trusted pack config allows passkey (allowedCredentialMethods).',
+        ]);
+        assert.deepEqual(await validateResource(policy, r, { allowedCredentialMethods: ["passkey", "certificate"] }), { violations: [] });
+        setProp(r, "method", "sms");
+        assert.deepEqual((await validateResource(policy, r, { allowedCredentialMethods: ["passkey", "certificate"] })).violations, [
+            'emergency-access-passkey-requirement-1: method is "sms"; the trusted pack config allows passkey, certificate (allowedCredentialMethods).',
+            'emergency-access-passkey-requirement-1: method is "sms"; it must be one of passkey, certificate.',
+        ]);
     });
 });
