@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EmergencyIds } from "../../policies/contract/conditionalAccess";
-import { LIMITS, STACK_OUTPUTS } from "../../policies/contract/constants";
+import { MAX_EMERGENCY_ACCOUNTS, STACK_OUTPUTS } from "../../policies/contract/constants";
 
 /** The ids file's keys: the names of the stack outputs they come from. */
 export const IDS_FILE_KEYS = [STACK_OUTPUTS.accountObjectIds, STACK_OUTPUTS.groupObjectId] as const;
@@ -32,7 +32,7 @@ function shown(value: unknown): string {
 
 /**
  * The emergency ids in `content` (the file's parsed JSON, or the stack outputs), checked: the account object ids
- * (1 to LIMITS.accountCount.max distinct GUIDs) and the group object id (a GUID). Errors name `file` and the key.
+ * (1 to MAX_EMERGENCY_ACCOUNTS distinct GUIDs: the Global Administrator accounts and the limited one) and the group object id (a GUID). Errors name `file` and the key.
  * With `allowOtherKeys` (reading `pulumi stack output --json`), keys other than the two are ignored.
  */
 export function parseEmergencyIds(content: unknown, file: string, allowOtherKeys = false): EmergencyIds {
@@ -49,7 +49,7 @@ export function parseEmergencyIds(content: unknown, file: string, allowOtherKeys
         }
     }
     const accounts = record[accountsKey];
-    const max = LIMITS.accountCount.max;
+    const max = MAX_EMERGENCY_ACCOUNTS;
     if (!Array.isArray(accounts) || accounts.length === 0 || accounts.length > max) {
         throw new IdsFileError(`${file}: ${accountsKey} must be a list of 1 to ${max} account object ids (got ${shown(accounts)})`);
     }

@@ -211,6 +211,9 @@ export function isInitialDomain(domain: string): boolean {
  */
 export const LIMITED_ACCOUNT_KEY = "limited";
 
+/** The most emergency accounts a stack declares: LIMITS.accountCount.max Global Administrator accounts and the limited one. */
+export const MAX_EMERGENCY_ACCOUNTS = LIMITS.accountCount.max + 1;
+
 /** Which emergency account: its 1-based number, or LIMITED_ACCOUNT_KEY. */
 export type AccountKey = number | typeof LIMITED_ACCOUNT_KEY;
 

@@ -24,8 +24,8 @@ describe("ids file", () => {
 
     const refused: Array<[string, unknown, string]> = [
         ["not an object", [], `${FILE}: expected an object {"emergencyAccountObjectIds": [...], "emergencyAccessGroupObjectId": "..."}`],
-        ["no accounts", { emergencyAccountObjectIds: [], emergencyAccessGroupObjectId: FIXTURE_GROUP_ID }, `${FILE}: emergencyAccountObjectIds must be a list of 1 to 4 account object ids (got [])`],
-        ["five accounts", { emergencyAccountObjectIds: Array(5).fill(FIXTURE_GROUP_ID), emergencyAccessGroupObjectId: FIXTURE_GROUP_ID }, `${FILE}: emergencyAccountObjectIds must be a list of 1 to 4 account object ids (got ["${FIXTURE_GROUP_ID}","c83b34df-ac37-57...)`],
+        ["no accounts", { emergencyAccountObjectIds: [], emergencyAccessGroupObjectId: FIXTURE_GROUP_ID }, `${FILE}: emergencyAccountObjectIds must be a list of 1 to 5 account object ids (got [])`],
+        ["six accounts (four Global Administrator accounts and the limited one at most)", { emergencyAccountObjectIds: Array(6).fill(FIXTURE_GROUP_ID), emergencyAccessGroupObjectId: FIXTURE_GROUP_ID }, `${FILE}: emergencyAccountObjectIds must be a list of 1 to 5 account object ids (got ["${FIXTURE_GROUP_ID}","c83b34df-ac37-57...)`],
         ["a UPN instead of an id", { emergencyAccountObjectIds: ["breakglass-1@contoso.onmicrosoft.com"], emergencyAccessGroupObjectId: FIXTURE_GROUP_ID }, `${FILE}: emergencyAccountObjectIds[0] is not a GUID (got "breakglass-1@contoso.onmicrosoft.com")`],
         ["a repeated id in another case", { emergencyAccountObjectIds: [FIXTURE_USER_IDS[0], FIXTURE_USER_IDS[0].toUpperCase()], emergencyAccessGroupObjectId: FIXTURE_GROUP_ID }, `${FILE}: emergencyAccountObjectIds[1] repeats emergencyAccountObjectIds[0]`],
         ["a group id that is a list", { emergencyAccountObjectIds: FIXTURE_USER_IDS, emergencyAccessGroupObjectId: [FIXTURE_GROUP_ID] }, `${FILE}: emergencyAccessGroupObjectId is not a GUID (got ["${FIXTURE_GROUP_ID}"])`],
