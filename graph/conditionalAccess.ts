@@ -221,3 +221,88 @@ export async function ensureEmergencyExclusions(
     }
     return { policy: current, added, writes };
 }
+
+/** The least application/delegated permission of Conditional Access What-If (`POST .../evaluate`). */
+export const WHAT_IF_PERMISSION = "Policy.Read.ConditionalAccess";
+
+/** Graph's What-If action, relative to `<endpoint>/v1.0`. */
+const WHAT_IF_PATH = "/identity/conditionalAccess/evaluate";
+
+/** One What-If sign-in: who, to which application, with which client type. */
+export interface WhatIfSignIn {
+    readonly userId: string;
+    /** Application (client) id, or a keyword Conditional Access knows such as `Office365`. */
+    readonly application: string;
+    /** Graph's conditionalAccessClientApp: `browser`, `mobileAppsAndDesktopClients`, `exchangeActiveSync`, ... */
+    readonly clientAppType: string;
+}
+
+/** A policy What-If found applying (or, with appliedPoliciesOnly false, evaluated). */
+export interface WhatIfPolicy {
+    readonly id: string;
+    readonly displayName: string;
+    readonly state?: string;
+    readonly policyApplies: boolean;
+    /** Why it does not apply (`users`, `application`, `clientApps`, ...); `notSet` when it applies. */
+    readonly analysisReasons?: string;
+}
+
+/**
+ * The body of `POST /identity/conditionalAccess/evaluate` for one sign-in, in Graph v1.0's documented shape
+ * (conditionalaccessroot-evaluate): a `#microsoft.graph.userSignIn` identity, a `#microsoft.graph.applicationContext`
+ * context with the one application, the client type as the only sign-in condition, and only the applied policies.
+ */
+export function whatIfRequestBody(signIn: WhatIfSignIn): Record<string, unknown> {
+    return {
+        signInIdentity: { "@odata.type": "#microsoft.graph.userSignIn", userId: signIn.userId },
+        signInContext: { "@odata.type": "#microsoft.graph.applicationContext", includeApplications: [signIn.application] },
+        signInConditions: { clientAppType: signIn.clientAppType },
+        appliedPoliciesOnly: true,
+    };
+}
+
+/** `What-If for user <id> signing in to <application> (<client type>)`. */
+function describeSignIn(signIn: WhatIfSignIn): string {
+    return `What-If for user ${signIn.userId} signing in to ${signIn.application} (${signIn.clientAppType})`;
+}
+
+/** A WhatIfPolicy from one whatIfAnalysisResult; one without id or policyApplies is refused, naming the sign-in. */
+export function toWhatIfPolicy(found: unknown, subject: string): WhatIfPolicy {
+    const record = (found ?? {}) as Record<string, unknown>;
+    if (typeof record.id !== "string" || typeof record.policyApplies !== "boolean") {
+        throw new Error(`${subject}: POST to evaluate the Conditional Access policies answered a result without id or policyApplies`);
+    }
+    return {
+        id: record.id,
+        displayName: typeof record.displayName === "string" ? record.displayName : "",
+        ...(typeof record.state === "string" ? { state: record.state } : {}),
+        policyApplies: record.policyApplies,
+        ...(typeof record.analysisReasons === "string" ? { analysisReasons: record.analysisReasons } : {}),
+    };
+}
+
+/**
+ * The policies that would apply to this sign-in (`POST /identity/conditionalAccess/evaluate`, appliedPoliciesOnly
+ * true); report-only policies that would apply are among them, with their state. An emergency account must get
+ * none. A 403 names Policy.Read.ConditionalAccess. The POST only reads, but the client's read cache treats it as a write.
+ */
+export async function evaluateConditionalAccess(graph: GraphClient, signIn: WhatIfSignIn): Promise<WhatIfPolicy[]> {
+    const subject = describeSignIn(signIn);
+    let answer: { value?: unknown };
+    try {
+        answer = (await graph.client.api(WHAT_IF_PATH).post(whatIfRequestBody(signIn))) as { value?: unknown };
+    } catch (error) {
+        const failure = graphFailure(subject, "POST", "evaluate the Conditional Access policies (What-If)", error, graph.retry);
+        if (statusOf(error) !== 403) throw failure;
+        throw new Error(
+            `${failure.message.replace(/\.$/, "")}. The caller needs the ${WHAT_IF_PERMISSION} permission (or Policy.Read.All) and, ` +
+                "signed in as a person, a directory role that reads Conditional Access, such as Global Reader or Security Reader",
+            { cause: failure.cause },
+        );
+    }
+    if (!Array.isArray(answer?.value)) {
+        throw new Error(`${subject}: POST to evaluate the Conditional Access policies answered without a value list`);
+    }
+    // appliedPoliciesOnly asks Graph for the applying policies only; an entry that says otherwise is not one.
+    return answer.value.map((entry) => toWhatIfPolicy(entry, subject)).filter((policy) => policy.policyApplies);
+}

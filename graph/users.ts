@@ -148,3 +148,107 @@ export async function resolveUser(graph: GraphClient, idOrUserPrincipalName: str
         ...(typeof found.userType === "string" ? { userType: found.userType } : {}),
     };
 }
+
+/** The application/delegated permission that reads users (`readUserState`). */
+export const USER_READ_PERMISSION = "User.Read.All";
+
+/** The application/delegated permission that reads `signInActivity` (with an Entra ID P1 or P2 licence in the tenant). */
+export const SIGN_IN_ACTIVITY_PERMISSION = "AuditLog.Read.All";
+
+/** An emergency user as verify judges it. No secret. */
+export interface UserState {
+    readonly id: string;
+    readonly userPrincipalName: string;
+    readonly accountEnabled: boolean;
+    /** true for a user synchronized from on-premises; null or false for cloud-only. */
+    readonly onPremisesSyncEnabled: boolean | null;
+    /** "Member" or "Guest". */
+    readonly userType: string | null;
+    readonly assignedLicenses: readonly { readonly skuId: string }[];
+    readonly createdDateTime?: string;
+    readonly lastPasswordChangeDateTime?: string;
+}
+
+/** The fields readUserState asks for: everything verify judges an account by, and nothing secret. */
+export const USER_STATE_SELECT =
+    "id,userPrincipalName,accountEnabled,onPremisesSyncEnabled,userType,assignedLicenses,createdDateTime,lastPasswordChangeDateTime";
+
+/** An Error adding `hint` (the permission missing) to a failure when Graph answered 403. */
+function withForbiddenHint(failure: Error, error: unknown, hint: string): Error {
+    if (statusOf(error) !== 403) return failure;
+    return new Error(`${failure.message.replace(/\.$/, "")}. ${hint}`, { cause: failure.cause });
+}
+
+/** A UserState from Graph's answer; an answer without id or userPrincipalName is refused, naming what was asked. */
+export function toUserState(found: Record<string, unknown>, asked: string): UserState {
+    if (typeof found.id !== "string" || typeof found.userPrincipalName !== "string") {
+        throw new Error(`User ${asked}: GET to read the account's state answered without id or userPrincipalName`);
+    }
+    const licenses = Array.isArray(found.assignedLicenses) ? found.assignedLicenses : [];
+    return {
+        id: found.id,
+        userPrincipalName: found.userPrincipalName,
+        accountEnabled: found.accountEnabled === true,
+        onPremisesSyncEnabled: typeof found.onPremisesSyncEnabled === "boolean" ? found.onPremisesSyncEnabled : null,
+        userType: typeof found.userType === "string" ? found.userType : null,
+        assignedLicenses: licenses
+            .map((license: unknown) => (license as { skuId?: unknown } | null)?.skuId)
+            .filter((skuId): skuId is string => typeof skuId === "string")
+            .map((skuId) => ({ skuId })),
+        ...(typeof found.createdDateTime === "string" ? { createdDateTime: found.createdDateTime } : {}),
+        ...(typeof found.lastPasswordChangeDateTime === "string" ? { lastPasswordChangeDateTime: found.lastPasswordChangeDateTime } : {}),
+    };
+}
+
+/**
+ * The account as verify judges it (`GET /users/{id or UPN}?$select=USER_STATE_SELECT`), or undefined when Graph
+ * answers 404. A 403 names User.Read.All.
+ */
+export async function readUserState(graph: GraphClient, idOrUserPrincipalName: string): Promise<UserState | undefined> {
+    let found: Record<string, unknown>;
+    try {
+        found = (await graph.client.api(userPath(idOrUserPrincipalName)).query({ $select: USER_STATE_SELECT }).get()) as Record<string, unknown>;
+    } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        const failure = graphFailure(`User ${idOrUserPrincipalName}`, "GET", "read the account's state", error, graph.retry);
+        throw withForbiddenHint(failure, error, `The caller needs the ${USER_READ_PERMISSION} permission (or a directory role that reads users, such as Global Reader)`);
+    }
+    return toUserState(found, idOrUserPrincipalName);
+}
+
+/** signInActivity (needs AuditLog.Read.All and Entra ID P1/P2; absent for a user who never signed in). */
+export interface SignInActivity {
+    readonly lastSuccessfulSignInDateTime?: string;
+    readonly lastSignInDateTime?: string;
+    readonly lastNonInteractiveSignInDateTime?: string;
+}
+
+/** The three dates of a signInActivity object as Graph returns it; `{}` for null or absent (never signed in). */
+export function toSignInActivity(activity: unknown): SignInActivity {
+    if (activity === null || typeof activity !== "object") return {};
+    const record = activity as Record<string, unknown>;
+    const date = (key: keyof SignInActivity) => (typeof record[key] === "string" ? { [key]: record[key] as string } : {});
+    return { ...date("lastSuccessfulSignInDateTime"), ...date("lastSignInDateTime"), ...date("lastNonInteractiveSignInDateTime") };
+}
+
+/**
+ * When the account last signed in (`GET /users/{id}?$select=id,signInActivity`): `{}` when it never did, undefined
+ * when Graph answers 404. Graph answers 403 without AuditLog.Read.All and also in a tenant without an Entra ID P1 or
+ * P2 licence (code Authentication_RequestFromNonPremiumTenantOrB2CTenant): the message names both.
+ */
+export async function readSignInActivity(graph: GraphClient, id: string): Promise<SignInActivity | undefined> {
+    let found: Record<string, unknown>;
+    try {
+        found = (await graph.client.api(userPath(id)).query({ $select: "id,signInActivity" }).get()) as Record<string, unknown>;
+    } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        const failure = graphFailure(`User ${id}`, "GET", "read the last sign-in (signInActivity)", error, graph.retry);
+        throw withForbiddenHint(
+            failure,
+            error,
+            `The caller needs the ${SIGN_IN_ACTIVITY_PERMISSION} permission (or a role that reads sign-in logs, such as Reports Reader or ` +
+                "Global Reader), and the tenant a Microsoft Entra ID P1 or P2 licence",
+        );
+    }
+    return toSignInActivity(found.signInActivity);
+}
