@@ -101,11 +101,16 @@ export interface DeclaredMonitoring {
     readonly subscriptionId?: string;
     readonly resourceGroupName: string;
     readonly workspaceName: string;
+    /** The rules' frequency (ISO 8601), which the declared queries' window follows. */
+    readonly queryFrequency: string;
     /** Whether the stack declares direct alerts (an action group and two Azure Monitor alerts). */
     readonly alerts: boolean;
     /** The receivers the stack declares: emails and phone numbers. */
     readonly emails: readonly string[];
+    /** SMS numbers as `+<country code><number>`. */
     readonly phoneNumbers: readonly string[];
+    /** How many webhooks: their URLs carry a credential, so verify only counts them. */
+    readonly webhooks: number;
 }
 
 /** One sign-in to ask Conditional Access What-If about: an application and a client type. */
