@@ -12,10 +12,16 @@
 // Passes it issues are generated with crypto at run time and kept only for assertions (issuedTemporaryAccessPasses):
 // no read ever returns one. Methods-policy PATCHes replace every top-level property they send whole, so a client that
 // sends only the new target loses the others; administrative units keep isMemberManagementRestricted as created.
-import { randomInt, randomUUID } from "node:crypto";
+//
+// For `npm run verify` it also serves the reads of a realistic tenant: users with their licences and sign-in activity
+// (`$select` honoured, an unknown field refused), groups with owners and members, service principals, active role
+// assignments (`roleAssignmentScheduleInstances` with `$filter`), `directoryObjects/getByIds`, and Conditional Access
+// What-If (`POST /identity/conditionalAccess/evaluate`) evaluated against the stored policies (fakeWhatIfResult). The
+// tenant-wide throttle applies to the Conditional Access policies by default and to any paths a test names.
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ConditionalAccessPolicy } from "../../policies/contract/conditionalAccess";
+import { NOT_USER_SCOPED_REASONS, classifyPolicy, includesId, type ConditionalAccessPolicy } from "../../policies/contract/conditionalAccess";
 
 /** The bearer token tests hand to the client through a fake credential; the fake accepts no other. */
 export const FAKE_GRAPH_TOKEN = "fake-graph-token-not-a-jwt";
@@ -88,6 +94,21 @@ export interface FakeUser {
     onPremisesSyncEnabled?: boolean | null;
     /** `Member` (default) or `Guest`. */
     userType?: string;
+    /** Display name; defaults to the user principal name's local part. */
+    displayName?: string;
+    /** Licences, as Graph's assignedLicenses (disabledPlans omitted). Defaults to none. */
+    assignedLicenses?: { skuId: string }[];
+    /** Graph's format. Defaults to when the fake added the user. */
+    createdDateTime?: string;
+    /** Graph's signInActivity; undefined or null for a user who never signed in (Graph answers null). */
+    signInActivity?: FakeSignInActivity | null;
+}
+
+/** A user's signInActivity as Graph returns it (only the dates verify reads; each optional). */
+export interface FakeSignInActivity {
+    lastSignInDateTime?: string;
+    lastNonInteractiveSignInDateTime?: string;
+    lastSuccessfulSignInDateTime?: string;
 }
 
 /** A user as a test seeds it. */
@@ -97,7 +118,105 @@ export interface FakeUserSeed {
     readonly accountEnabled?: boolean;
     readonly onPremisesSyncEnabled?: boolean | null;
     readonly userType?: string;
+    /** Defaults to the user principal name's local part. */
+    readonly displayName?: string;
+    /** Licence sku ids as Graph's objects. Defaults to none (an emergency account has no licence). */
+    readonly assignedLicenses?: readonly { readonly skuId: string }[];
+    /** Defaults to when the fake added the user. */
+    readonly createdDateTime?: string;
+    /** Set as if a password had been set then (Graph's format). Defaults to none. */
+    readonly lastPasswordChangeDateTime?: string;
+    /** Defaults to null: the user never signed in. */
+    readonly signInActivity?: FakeSignInActivity | null;
 }
+
+/**
+ * Whether `$select=signInActivity` may be read: `readable`; `forbidden` (the caller lacks AuditLog.Read.All: 403
+ * Authorization_RequestDenied); `nonPremiumTenant` (no Entra ID P1/P2: 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant).
+ */
+export type SignInActivityAccess = "readable" | "forbidden" | "nonPremiumTenant";
+
+/** A group as a test seeds it (see FakeGraph.addGroup). */
+export interface FakeGroupSeed {
+    /** Defaults to a random UUID. */
+    readonly id?: string;
+    readonly displayName: string;
+    /** Defaults to null, as Graph answers for a group created without the flag. */
+    readonly isAssignableToRole?: boolean | null;
+    /** Defaults to null (Graph's default, which reads as Public). */
+    readonly visibility?: string | null;
+    /** Defaults to true. */
+    readonly securityEnabled?: boolean;
+    /** Defaults to false. */
+    readonly mailEnabled?: boolean;
+    /** Defaults to none. */
+    readonly ownerIds?: readonly string[];
+    /** Direct members (users, groups, service principals). Defaults to none. */
+    readonly memberIds?: readonly string[];
+}
+
+/** A group as the fake holds it; a test changes it in place through editGroup. */
+export interface FakeGroup {
+    readonly id: string;
+    displayName: string;
+    isAssignableToRole: boolean | null;
+    visibility: string | null;
+    securityEnabled: boolean;
+    mailEnabled: boolean;
+    ownerIds: string[];
+    memberIds: string[];
+}
+
+/** A service principal as the fake holds it. */
+export interface FakeServicePrincipal {
+    readonly id: string;
+    readonly appId: string;
+    readonly displayName: string;
+}
+
+/** An active role assignment as roleAssignmentScheduleInstances lists it. */
+export interface FakeRoleAssignment {
+    readonly id: string;
+    readonly principalId: string;
+    readonly roleDefinitionId: string;
+    readonly directoryScopeId: string;
+    /** "Assigned" (standing; the default) or "Activated" (an eligible role switched on). */
+    readonly assignmentType: string;
+    /** "Direct" (the default), "Group" or "Inherited". */
+    readonly memberType: string;
+    readonly startDateTime: string | null;
+    /** null (the default) for a permanent assignment. */
+    readonly endDateTime: string | null;
+}
+
+/** A role assignment as a test seeds it (FakeGraph.addRoleAssignment); every field but the two ids has a default. */
+export interface FakeRoleAssignmentSeed {
+    readonly principalId: string;
+    readonly roleDefinitionId: string;
+    readonly id?: string;
+    /** Defaults to "/" (tenant-wide). */
+    readonly directoryScopeId?: string;
+    /** Defaults to "Assigned". */
+    readonly assignmentType?: string;
+    /** Defaults to "Direct". */
+    readonly memberType?: string;
+    /** Defaults to a fixed date in the past. */
+    readonly startDateTime?: string | null;
+    /** Defaults to null: permanent. */
+    readonly endDateTime?: string | null;
+}
+
+/** Fault target for `GET /roleManagement/directory/roleAssignmentScheduleInstances`. */
+export const ROLE_ASSIGNMENTS_TARGET = "roleAssignmentScheduleInstances";
+
+/** Fault target for `POST /identity/conditionalAccess/evaluate` (What-If). */
+export const WHAT_IF_TARGET = "evaluate";
+
+/** Fault target for `POST /directoryObjects/getByIds`. */
+export const DIRECTORY_OBJECTS_TARGET = "getByIds";
+
+/** What the throttle applies to by default: the Conditional Access policies (list and single policies). */
+export const CONDITIONAL_ACCESS_THROTTLED_PATHS: readonly string[] = ["/v1.0/identity/conditionalAccess/policies"];
 
 /** Fault target for the administrative unit collection (`POST`/`GET /directory/administrativeUnits`) rather than one unit. */
 export const ADMINISTRATIVE_UNITS_TARGET = "<administrativeUnits>";
@@ -172,6 +291,14 @@ export interface FakeGraphOptions {
      * to an administrative unit answers 404; when omitted, any object id is accepted as a group.
      */
     readonly groupIds?: readonly string[];
+    /** Whether signInActivity may be read. Defaults to "readable". */
+    readonly signInActivity?: SignInActivityAccess;
+    /**
+     * The paths (substrings of path and query, raw or decoded) the throttle of `requestsPerSecond` applies to, sharing
+     * one window. Defaults to CONDITIONAL_ACCESS_THROTTLED_PATHS; e.g. ["/identity/conditionalAccess/evaluate"]
+     * throttles What-If only.
+     */
+    readonly throttledPaths?: readonly string[];
 }
 
 /**
@@ -198,6 +325,7 @@ function errorCode(status: number): string {
     const codes: Record<number, string> = {
         400: "BadRequest",
         401: "InvalidAuthenticationToken",
+        403: "Authorization_RequestDenied",
         404: "ResourceNotFound",
         405: "MethodNotAllowed",
         429: "TooManyRequests",
@@ -242,6 +370,14 @@ export class FakeGraph {
     private echoPassOnRead = false;
     /** Called after each answer (see onAnswer). */
     private readonly answerListeners = new Set<(request: RecordedRequest) => void>();
+    /** Groups with state (addGroup with a seed) by lower-cased id, in creation order. */
+    private readonly groupStates = new Map<string, FakeGroup>();
+    /** Service principals by lower-cased id. */
+    private readonly servicePrincipals = new Map<string, FakeServicePrincipal>();
+    /** Active role assignments, in creation order. */
+    private readonly roleAssignmentList: FakeRoleAssignment[] = [];
+    private signInActivityAccess: SignInActivityAccess;
+    private throttledPaths: readonly string[];
 
     private constructor(
         private readonly server: Server,
@@ -253,6 +389,8 @@ export class FakeGraph {
         this.pageSize = options.pageSize ?? 100;
         this.token = options.token ?? FAKE_GRAPH_TOKEN;
         this.requestsPerSecond = options.requestsPerSecond;
+        this.signInActivityAccess = options.signInActivity ?? "readable";
+        this.throttledPaths = options.throttledPaths ?? CONDITIONAL_ACCESS_THROTTLED_PATHS;
         for (const user of options.users ?? []) this.addUser(user);
         this.collectionPageSize = options.collectionPageSize ?? 100;
         this.temporaryAccessPassStartOffsetMs = options.temporaryAccessPassStartOffsetMs ?? 0;
@@ -301,9 +439,13 @@ export class FakeGraph {
         return structuredClone(this.stored);
     }
 
-    /** Throttles Conditional Access requests above `requestsPerSecond` (429 without Retry-After); undefined lifts it. */
-    throttle(requestsPerSecond: number | undefined): void {
+    /**
+     * Throttles requests above `requestsPerSecond` (429 without Retry-After); undefined lifts it. It applies to the
+     * paths last given (`paths`, substrings of path and query), else as started (FakeGraphOptions.throttledPaths).
+     */
+    throttle(requestsPerSecond: number | undefined, paths?: readonly string[]): void {
         this.requestsPerSecond = requestsPerSecond;
+        if (paths !== undefined) this.throttledPaths = paths;
     }
 
     /** Creates a policy as someone in the portal would: appended to the list, with Graph's timestamps. */
@@ -384,14 +526,21 @@ export class FakeGraph {
         };
 
         if (!record.authorized) return reply(401, graphError(errorCode(401), "Access token is missing or invalid."));
+        if (this.throttledPaths.some((part) => pathMatches(record.path, part)) && this.throttled()) {
+            const limit = url.pathname.startsWith(POLICIES_PATH) ? " (Conditional Access allows about one per second)" : "";
+            return reply(429, graphError(errorCode(429), `Too many requests${limit}.`));
+        }
         if (url.pathname.startsWith(`${USERS_PATH}/`)) return this.handleUser(url, method, req, record, reply);
+        if (url.pathname === GROUPS_PATH || url.pathname.startsWith(`${GROUPS_PATH}/`)) return this.handleGroup(url, method, record, reply);
+        if (url.pathname === ROLE_ASSIGNMENT_INSTANCES_PATH) return this.handleRoleAssignments(url, method, record, reply);
+        if (url.pathname === GET_BY_IDS_PATH) return this.handleGetByIds(method, req, record, reply);
+        if (url.pathname === WHAT_IF_PATH) return this.handleWhatIf(method, req, record, reply);
         if (url.pathname.startsWith(`${METHOD_CONFIGURATIONS_PATH}/`)) return this.handleMethodConfiguration(url, method, req, record, reply);
         if (url.pathname === ADMINISTRATIVE_UNITS_PATH || url.pathname.startsWith(`${ADMINISTRATIVE_UNITS_PATH}/`)) {
             return this.handleAdministrativeUnits(url, method, req, record, reply);
         }
         if (!url.pathname.startsWith(POLICIES_PATH)) return reply(404, graphError(errorCode(404), "Unknown path."));
 
-        if (this.throttled()) return reply(429, graphError(errorCode(429), "Too many requests (Conditional Access allows about one per second)."));
         const rest = url.pathname.slice(POLICIES_PATH.length);
         const policyId = rest.startsWith("/") ? decodeURIComponent(rest.slice(1)) : undefined;
         const target = policyId ?? LIST_TARGET;
@@ -435,7 +584,10 @@ export class FakeGraph {
 
     // ---- Users --------------------------------------------------------------------------------------------------
 
-    /** Adds a user to the tenant, as someone in the portal would. */
+    /**
+     * Adds a user to the tenant, as someone in the portal would: enabled, cloud-only, a member, unlicensed, never signed
+     * in, unless the seed says otherwise.
+     */
     addUser(user: FakeUserSeed): void {
         if (this.users.has(user.id.toLowerCase())) throw new Error(`fake Graph already has user ${user.id}`);
         this.users.set(user.id.toLowerCase(), {
@@ -444,7 +596,17 @@ export class FakeGraph {
             accountEnabled: user.accountEnabled ?? true,
             onPremisesSyncEnabled: user.onPremisesSyncEnabled ?? null,
             userType: user.userType ?? "Member",
+            displayName: user.displayName ?? user.userPrincipalName.split("@")[0],
+            assignedLicenses: (user.assignedLicenses ?? []).map((license) => ({ skuId: license.skuId })),
+            createdDateTime: user.createdDateTime ?? new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+            ...(user.lastPasswordChangeDateTime !== undefined ? { lastPasswordChangeDateTime: user.lastPasswordChangeDateTime } : {}),
+            signInActivity: user.signInActivity === undefined || user.signInActivity === null ? null : { ...user.signInActivity },
         });
+    }
+
+    /** Changes whether signInActivity may be read (see SignInActivityAccess). */
+    setSignInActivityAccess(access: SignInActivityAccess): void {
+        this.signInActivityAccess = access;
     }
 
     /** A copy of a user as the fake holds it (password included, for assertions). */
@@ -518,11 +680,25 @@ export class FakeGraph {
             const visible: Record<string, unknown> = {
                 id: user.id,
                 userPrincipalName: user.userPrincipalName,
+                displayName: user.displayName ?? null,
                 accountEnabled: user.accountEnabled,
                 lastPasswordChangeDateTime: user.lastPasswordChangeDateTime ?? null,
                 onPremisesSyncEnabled: user.onPremisesSyncEnabled ?? null,
                 userType: user.userType ?? "Member",
+                assignedLicenses: (user.assignedLicenses ?? []).map((license) => ({ disabledPlans: [], skuId: license.skuId })),
+                createdDateTime: user.createdDateTime ?? null,
+                signInActivity: user.signInActivity ? { ...user.signInActivity } : null,
             };
+            // Graph refuses a property the user type does not have; the fake also refuses those it does not serve.
+            const unknown = select.find((field) => !(field in visible));
+            if (unknown !== undefined) {
+                return reply(400, graphError("Request_BadRequest", `Could not find a property named '${unknown}' on type 'microsoft.graph.user'.`));
+            }
+            if (select.includes("signInActivity") && this.signInActivityAccess !== "readable") {
+                return this.signInActivityAccess === "forbidden"
+                    ? reply(403, graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."))
+                    : reply(403, graphError("Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license"));
+            }
             return reply(200, {
                 "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
                 ...Object.fromEntries(select.filter((field) => field in visible).map((field) => [field, visible[field]])),
@@ -824,10 +1000,32 @@ export class FakeGraph {
         if (!this.units.delete(id.toLowerCase())) throw new Error(`fake Graph has no administrative unit ${id}`);
     }
 
-    /** Makes a group object id known to the directory (see FakeGraphOptions.groupIds). */
-    addGroup(id: string): void {
-        if (!this.groups) throw new Error("fake Graph accepts any object id as a group unless started with groupIds");
-        this.groups.add(id.toLowerCase());
+    /**
+     * With an id: makes a group object id known to the directory for administrative unit membership (see
+     * FakeGraphOptions.groupIds; throws unless the fake was started with them). With a seed: adds a group with its
+     * state, owners and members, served at `/groups/{id}` and by getByIds, and known to administrative units and
+     * What-If (a policy that includes or excludes it). Returns the group's id.
+     */
+    addGroup(group: string | FakeGroupSeed): string {
+        if (typeof group === "string") {
+            if (!this.groups) throw new Error("fake Graph accepts any object id as a group unless started with groupIds");
+            this.groups.add(group.toLowerCase());
+            return group;
+        }
+        const id = group.id ?? randomUUID();
+        if (this.groupStates.has(id.toLowerCase())) throw new Error(`fake Graph already has group ${id}`);
+        this.groupStates.set(id.toLowerCase(), {
+            id,
+            displayName: group.displayName,
+            isAssignableToRole: group.isAssignableToRole ?? null,
+            visibility: group.visibility ?? null,
+            securityEnabled: group.securityEnabled ?? true,
+            mailEnabled: group.mailEnabled ?? false,
+            ownerIds: [...(group.ownerIds ?? [])],
+            memberIds: [...(group.memberIds ?? [])],
+        });
+        this.groups?.add(id.toLowerCase());
+        return id;
     }
 
     /** A unit in Graph's shape. */
@@ -847,8 +1045,11 @@ export class FakeGraph {
 
     /** `"#microsoft.graph.user"` for a user of the fake, else a group (unknown ids refused when groupIds was given). */
     private objectType(objectId: string): string | undefined {
-        if (this.users.has(objectId.toLowerCase())) return "#microsoft.graph.user";
-        if (this.groups && !this.groups.has(objectId.toLowerCase())) return undefined;
+        const key = objectId.toLowerCase();
+        if (this.users.has(key)) return "#microsoft.graph.user";
+        if (this.servicePrincipals.has(key)) return "#microsoft.graph.servicePrincipal";
+        if (this.groupStates.has(key)) return "#microsoft.graph.group";
+        if (this.groups && !this.groups.has(key)) return undefined;
         return "#microsoft.graph.group";
     }
 
@@ -930,6 +1131,250 @@ export class FakeGraph {
         if (index < 0) return reply(404, graphError("Request_ResourceNotFound", `Resource '${memberId}' is not a member of administrative unit '${unit.id}'.`));
         unit.memberIds.splice(index, 1);
         return reply(204);
+    }
+
+    // ---- Groups, service principals, directory objects ---------------------------------------------------------
+
+    /** A deep copy of a group added with a seed. */
+    group(id: string): FakeGroup {
+        return structuredClone(this.requireGroup(id));
+    }
+
+    /** Changes a group as someone in the portal would (its flags, owners, members: `group.memberIds.push(id)`). */
+    editGroup(id: string, mutate: (group: FakeGroup) => void): void {
+        mutate(this.requireGroup(id));
+    }
+
+    /** Adds a service principal (an app's identity in the tenant); returns its object id. */
+    addServicePrincipal(servicePrincipal: { readonly displayName: string; readonly appId?: string; readonly id?: string }): string {
+        const id = servicePrincipal.id ?? randomUUID();
+        if (this.servicePrincipals.has(id.toLowerCase())) throw new Error(`fake Graph already has service principal ${id}`);
+        this.servicePrincipals.set(id.toLowerCase(), { id, appId: servicePrincipal.appId ?? randomUUID(), displayName: servicePrincipal.displayName });
+        return id;
+    }
+
+    /** The group as stored, or a thrown error naming the id. */
+    private requireGroup(id: string): FakeGroup {
+        const found = this.groupStates.get(id.toLowerCase());
+        if (!found) throw new Error(`fake Graph has no group ${id} (add it with addGroup({...}))`);
+        return found;
+    }
+
+    /** A directory object in Graph's shape (`@odata.type`, id, and what getByIds returns of it), or undefined. */
+    private directoryObjectJson(objectId: string): Record<string, unknown> | undefined {
+        const key = objectId.toLowerCase();
+        const user = this.users.get(key);
+        if (user) {
+            return {
+                "@odata.type": "#microsoft.graph.user",
+                id: user.id,
+                displayName: user.displayName ?? null,
+                userPrincipalName: user.userPrincipalName,
+                accountEnabled: user.accountEnabled,
+                userType: user.userType ?? "Member",
+            };
+        }
+        const group = this.groupStates.get(key);
+        if (group) {
+            return {
+                "@odata.type": "#microsoft.graph.group",
+                id: group.id,
+                displayName: group.displayName,
+                isAssignableToRole: group.isAssignableToRole,
+                securityEnabled: group.securityEnabled,
+                mailEnabled: group.mailEnabled,
+                visibility: group.visibility,
+            };
+        }
+        const servicePrincipal = this.servicePrincipals.get(key);
+        if (servicePrincipal) {
+            return { "@odata.type": "#microsoft.graph.servicePrincipal", id: servicePrincipal.id, appId: servicePrincipal.appId, displayName: servicePrincipal.displayName };
+        }
+        return undefined;
+    }
+
+    /**
+     * `GET /groups/{id}` (with `$select`), `GET /groups/{id}/owners` and `/members` (paged, `@odata.type` and id of each).
+     * Faults take the group id as target. Only groups added with a seed exist here.
+     */
+    private handleGroup(url: URL, method: string, record: RecordedRequest, reply: Reply): void {
+        const [groupId, relation, ...beyond] = url.pathname.slice(GROUPS_PATH.length).split("/").filter((part) => part !== "").map(decodeURIComponent);
+        const group = groupId === undefined ? undefined : this.groupStates.get(groupId.toLowerCase());
+        const fault = this.takeFault(group?.id ?? groupId ?? GROUPS_PATH, method, record.path);
+        if (fault) return this.replyFault(fault, reply);
+        if (method !== "GET") return reply(405, graphError(errorCode(405), "Not supported."));
+        if (groupId === undefined || beyond.length > 0) return reply(404, graphError(errorCode(404), "Unknown path."));
+        if (!group) return reply(404, graphError("Request_ResourceNotFound", `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`));
+        if (relation === undefined) {
+            const visible: Record<string, unknown> = {
+                id: group.id,
+                displayName: group.displayName,
+                isAssignableToRole: group.isAssignableToRole,
+                visibility: group.visibility,
+                securityEnabled: group.securityEnabled,
+                mailEnabled: group.mailEnabled,
+                description: null,
+                groupTypes: [],
+            };
+            const select = url.searchParams.get("$select")?.split(",") ?? Object.keys(visible);
+            const unknown = select.find((field) => !(field in visible));
+            if (unknown !== undefined) {
+                return reply(400, graphError("Request_BadRequest", `Could not find a property named '${unknown}' on type 'microsoft.graph.group'.`));
+            }
+            return reply(200, {
+                "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#groups/$entity",
+                ...Object.fromEntries(select.map((field) => [field, visible[field]])),
+            });
+        }
+        if (relation !== "owners" && relation !== "members") return reply(404, graphError(errorCode(404), "Unknown path."));
+        const ids = relation === "owners" ? group.ownerIds : group.memberIds;
+        return reply(200, this.page(url, ids.map((id) => ({ "@odata.type": this.objectType(id) ?? "#microsoft.graph.directoryObject", id }))));
+    }
+
+    /**
+     * `POST /directoryObjects/getByIds {ids, types?}`: exactly Graph's body (ids: 1 to 1000 strings; types optional), the
+     * users, groups added with a seed and service principals found, in the order asked; ids not found are absent.
+     * Faults take DIRECTORY_OBJECTS_TARGET.
+     */
+    private handleGetByIds(method: string, req: IncomingMessage, record: RecordedRequest, reply: Reply): void {
+        const fault = this.takeFault(DIRECTORY_OBJECTS_TARGET, method, record.path);
+        if (fault) return this.replyFault(fault, reply);
+        if (method !== "POST") return reply(405, graphError(errorCode(405), "Not supported."));
+        const problem = getByIdsProblem(req, record.body);
+        if (problem) return reply(400, graphError("Request_BadRequest", problem));
+        const { ids, types } = record.body as { ids: string[]; types?: string[] };
+        const wanted = types?.map((type) => `#microsoft.graph.${type.toLowerCase()}`);
+        const found = ids
+            .map((id) => this.directoryObjectJson(id))
+            .filter((entry): entry is Record<string, unknown> => entry !== undefined)
+            .filter((entry) => wanted === undefined || wanted.includes(String(entry["@odata.type"]).toLowerCase()));
+        return reply(200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects", value: found });
+    }
+
+    // ---- Role assignments ---------------------------------------------------------------------------------------
+
+    /** Adds an active role assignment (permanent, standing, direct and tenant-wide unless the seed says otherwise); returns its id. */
+    addRoleAssignment(assignment: FakeRoleAssignmentSeed): string {
+        const id = assignment.id ?? randomUUID();
+        this.roleAssignmentList.push({
+            id,
+            principalId: assignment.principalId,
+            roleDefinitionId: assignment.roleDefinitionId,
+            directoryScopeId: assignment.directoryScopeId ?? "/",
+            assignmentType: assignment.assignmentType ?? "Assigned",
+            memberType: assignment.memberType ?? "Direct",
+            startDateTime: assignment.startDateTime === undefined ? "2024-01-01T00:00:00Z" : assignment.startDateTime,
+            endDateTime: assignment.endDateTime ?? null,
+        });
+        return id;
+    }
+
+    /** Removes an assignment added with addRoleAssignment (someone removed the role). */
+    removeRoleAssignment(id: string): void {
+        const index = this.roleAssignmentList.findIndex((assignment) => assignment.id.toLowerCase() === id.toLowerCase());
+        if (index < 0) throw new Error(`fake Graph has no role assignment ${id}`);
+        this.roleAssignmentList.splice(index, 1);
+    }
+
+    /** Copies of every active role assignment, in creation order. */
+    roleAssignments(): FakeRoleAssignment[] {
+        return structuredClone(this.roleAssignmentList);
+    }
+
+    /**
+     * `GET /roleManagement/directory/roleAssignmentScheduleInstances`, optionally `$filter` with `principalId eq '...'`,
+     * `roleDefinitionId eq '...'` or both joined by `and` (any other filter: 400), paged by collectionPageSize. Faults
+     * take ROLE_ASSIGNMENTS_TARGET.
+     */
+    private handleRoleAssignments(url: URL, method: string, record: RecordedRequest, reply: Reply): void {
+        const fault = this.takeFault(ROLE_ASSIGNMENTS_TARGET, method, record.path);
+        if (fault) return this.replyFault(fault, reply);
+        if (method !== "GET") return reply(405, graphError(errorCode(405), "Not supported."));
+        const filter = url.searchParams.get("$filter");
+        const clauses = filter === null ? [] : parseRoleAssignmentFilter(filter);
+        if (clauses === undefined) return reply(400, graphError("BadRequest", `Invalid filter clause: ${filter}`));
+        const matching = this.roleAssignmentList.filter((assignment) =>
+            clauses.every((clause) => assignment[clause.property].toLowerCase() === clause.value.toLowerCase()),
+        );
+        const page = this.page(
+            url,
+            matching.map((assignment) => ({
+                id: assignment.id,
+                principalId: assignment.principalId,
+                roleDefinitionId: assignment.roleDefinitionId,
+                directoryScopeId: assignment.directoryScopeId,
+                appScopeId: null,
+                startDateTime: assignment.startDateTime,
+                endDateTime: assignment.endDateTime,
+                assignmentType: assignment.assignmentType,
+                memberType: assignment.memberType,
+                roleAssignmentOriginId: assignment.id,
+                roleAssignmentScheduleId: assignment.id,
+            })),
+        );
+        return reply(200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignmentScheduleInstances", ...page });
+    }
+
+    // ---- Conditional Access What-If -----------------------------------------------------------------------------
+
+    /** The ids of every group the object is a member of, directly or through nested groups (groups added with a seed). */
+    private groupsOf(objectId: string): string[] {
+        const found: string[] = [];
+        const queue = [objectId.toLowerCase()];
+        while (queue.length > 0) {
+            const member = queue.shift()!;
+            for (const group of this.groupStates.values()) {
+                const key = group.id.toLowerCase();
+                if (!found.includes(key) && group.memberIds.some((id) => id.toLowerCase() === member)) {
+                    found.push(key);
+                    queue.push(key);
+                }
+            }
+        }
+        return found.map((key) => this.groupStates.get(key)!.id);
+    }
+
+    /** What What-If knows of a user signing in: its groups (nested included) and the roles it holds, directly or through a group. */
+    whatIfFacts(signIn: { readonly userId: string; readonly application: string; readonly clientAppType: string }): WhatIfFacts {
+        const user = this.requireUser(signIn.userId);
+        const groupIds = this.groupsOf(user.id);
+        const principals = [user.id, ...groupIds].map((id) => id.toLowerCase());
+        const roleTemplateIds = this.roleAssignmentList
+            .filter((assignment) => principals.includes(assignment.principalId.toLowerCase()))
+            .map((assignment) => assignment.roleDefinitionId);
+        return { ...signIn, userId: user.id, groupIds, roleTemplateIds, guest: user.userType === "Guest" };
+    }
+
+    /**
+     * `POST /identity/conditionalAccess/evaluate`: the body must be Graph v1.0's (whatIfRequestProblem), for a user of the
+     * fake; every stored policy is judged by fakeWhatIfResult. With appliedPoliciesOnly true only those that apply are
+     * returned (report-only ones among them, with their state); otherwise every policy, with policyApplies and
+     * analysisReasons. Faults take WHAT_IF_TARGET.
+     */
+    private handleWhatIf(method: string, req: IncomingMessage, record: RecordedRequest, reply: Reply): void {
+        const fault = this.takeFault(WHAT_IF_TARGET, method, record.path);
+        if (fault) return this.replyFault(fault, reply);
+        if (method !== "POST") return reply(405, graphError(errorCode(405), "Not supported."));
+        const problem = whatIfRequestProblem(req, record.body);
+        if (problem) return reply(400, graphError("BadRequest", problem));
+        const body = record.body as {
+            signInIdentity: { userId: string };
+            signInContext: { includeApplications: string[] };
+            signInConditions: { clientAppType?: string };
+            appliedPoliciesOnly?: boolean;
+        };
+        const userId = body.signInIdentity.userId;
+        if (!this.users.has(userId.toLowerCase())) {
+            return reply(400, graphError("BadRequest", `The user '${userId}' of signInIdentity does not exist in the tenant.`));
+        }
+        const facts = this.whatIfFacts({
+            userId,
+            application: body.signInContext.includeApplications[0],
+            clientAppType: body.signInConditions.clientAppType ?? "all",
+        });
+        const results = this.stored.map((policy) => ({ ...structuredClone(policy), ...fakeWhatIfResult(policy as ConditionalAccessPolicy, facts) }));
+        const value = body.appliedPoliciesOnly === true ? results.filter((result) => result.policyApplies) : results;
+        return reply(200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.whatIfAnalysisResult)", value });
     }
 
     /** One page of the list; the nextLink is absolute on the fake's own origin, as Graph's are on its own. */
@@ -1051,6 +1496,198 @@ function safeJson(text: string): unknown {
 
 const METHOD_CONFIGURATIONS_PATH = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations";
 const ADMINISTRATIVE_UNITS_PATH = "/v1.0/directory/administrativeUnits";
+
+const GROUPS_PATH = "/v1.0/groups";
+const ROLE_ASSIGNMENT_INSTANCES_PATH = "/v1.0/roleManagement/directory/roleAssignmentScheduleInstances";
+const GET_BY_IDS_PATH = "/v1.0/directoryObjects/getByIds";
+const WHAT_IF_PATH = "/v1.0/identity/conditionalAccess/evaluate";
+
+/** One clause of a role assignment filter. */
+interface RoleAssignmentClause {
+    readonly property: "principalId" | "roleDefinitionId";
+    readonly value: string;
+}
+
+/** The clauses of `principalId eq '...'`, `roleDefinitionId eq '...'` or both joined by ` and `; undefined for any other filter. */
+export function parseRoleAssignmentFilter(filter: string): RoleAssignmentClause[] | undefined {
+    const clauses: RoleAssignmentClause[] = [];
+    for (const part of filter.split(" and ")) {
+        const match = /^(principalId|roleDefinitionId) eq '((?:[^']|'')*)'$/.exec(part.trim());
+        if (!match) return undefined;
+        clauses.push({ property: match[1] as RoleAssignmentClause["property"], value: match[2].replace(/''/g, "'") });
+    }
+    return clauses;
+}
+
+/** Why a getByIds body is refused: exactly {ids: 1..1000 strings, types?: strings}. */
+function getByIdsProblem(req: IncomingMessage, body: unknown): string | undefined {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return "POST needs a JSON body.";
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return "The body must be a JSON object.";
+    const unknown = Object.keys(body).filter((key) => key !== "ids" && key !== "types");
+    if (unknown.length > 0) return `getByIds accepts only ids and types, got ${unknown.join(", ")}.`;
+    const { ids, types } = body as Record<string, unknown>;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== "string")) return "ids must be a non-empty collection of strings.";
+    if (ids.length > 1000) return `ids holds ${ids.length} values; at most 1000 are allowed.`;
+    if (types !== undefined && (!Array.isArray(types) || types.some((type) => typeof type !== "string"))) return "types must be a collection of strings.";
+    return undefined;
+}
+
+/** Graph's conditionalAccessClientApp values. */
+const CLIENT_APP_TYPES = ["all", "browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "easSupported", "other"];
+
+/** The properties of Graph v1.0's signInConditions. */
+const SIGN_IN_CONDITION_KEYS = [
+    "authenticationFlow",
+    "clientAppType",
+    "country",
+    "deviceInfo",
+    "devicePlatform",
+    "insiderRiskLevel",
+    "ipAddress",
+    "servicePrincipalRiskLevel",
+    "signInRiskLevel",
+    "userRiskLevel",
+];
+
+/**
+ * Why a What-If body is refused, as Graph v1.0 documents it (conditionalaccessroot-evaluate): exactly signInIdentity
+ * (`#microsoft.graph.userSignIn` with userId; the fake evaluates users only), signInContext
+ * (`#microsoft.graph.applicationContext` with one application in includeApplications; the fake evaluates applications
+ * only), signInConditions (an object of signInConditions' properties, clientAppType one of Graph's values) and the
+ * optional boolean appliedPoliciesOnly.
+ */
+export function whatIfRequestProblem(req: IncomingMessage, body: unknown): string | undefined {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return "POST needs a JSON body.";
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return "The body must be a JSON object.";
+    const allowed = ["signInIdentity", "signInContext", "signInConditions", "appliedPoliciesOnly"];
+    const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
+    if (unknown.length > 0) return `evaluate accepts only ${allowed.join(", ")}, got ${unknown.join(", ")}.`;
+    const { signInIdentity, signInContext, signInConditions, appliedPoliciesOnly } = body as Record<string, any>;
+    if (typeof signInIdentity !== "object" || signInIdentity === null) return "signInIdentity is required.";
+    if (signInIdentity["@odata.type"] !== "#microsoft.graph.userSignIn") {
+        return `signInIdentity must have @odata.type #microsoft.graph.userSignIn (this fake evaluates users), got ${JSON.stringify(signInIdentity["@odata.type"])}.`;
+    }
+    if (typeof signInIdentity.userId !== "string" || signInIdentity.userId === "") return "signInIdentity.userId is required.";
+    if (typeof signInContext !== "object" || signInContext === null) return "signInContext is required.";
+    if (signInContext["@odata.type"] !== "#microsoft.graph.applicationContext") {
+        return `signInContext must have @odata.type #microsoft.graph.applicationContext (this fake evaluates applications), got ${JSON.stringify(signInContext["@odata.type"])}.`;
+    }
+    const applications = signInContext.includeApplications;
+    if (!Array.isArray(applications) || applications.length !== 1 || typeof applications[0] !== "string" || applications[0] === "") {
+        return "signInContext.includeApplications must hold exactly one application (this fake evaluates one at a time).";
+    }
+    if (typeof signInConditions !== "object" || signInConditions === null || Array.isArray(signInConditions)) return "signInConditions is required.";
+    const unknownConditions = Object.keys(signInConditions).filter((key) => !SIGN_IN_CONDITION_KEYS.includes(key));
+    if (unknownConditions.length > 0) return `signInConditions has no property ${unknownConditions.join(", ")}.`;
+    if (signInConditions.clientAppType !== undefined && !CLIENT_APP_TYPES.includes(signInConditions.clientAppType)) {
+        return `signInConditions.clientAppType must be one of ${CLIENT_APP_TYPES.join(", ")}, got ${JSON.stringify(signInConditions.clientAppType)}.`;
+    }
+    if (appliedPoliciesOnly !== undefined && typeof appliedPoliciesOnly !== "boolean") return "appliedPoliciesOnly must be a boolean.";
+    return undefined;
+}
+
+/** What the fake's What-If knows of one sign-in (FakeGraph.whatIfFacts builds it from the tenant). */
+export interface WhatIfFacts {
+    readonly userId: string;
+    /** Every group the user is a member of, nested ones included. */
+    readonly groupIds: readonly string[];
+    /** The role template ids the user holds, directly or through a group. */
+    readonly roleTemplateIds: readonly string[];
+    readonly guest: boolean;
+    readonly application: string;
+    readonly clientAppType: string;
+}
+
+/** A list of ids from a condition; anything else reads as empty. */
+function idList(value: unknown): unknown[] {
+    return Array.isArray(value) ? value : [];
+}
+
+/** `true` when any of `ids` is in the list. */
+function listHoldsAny(list: unknown, ids: readonly string[]): boolean {
+    return ids.some((id) => includesId(idList(list), id));
+}
+
+/**
+ * Pure: whether one policy applies to a sign-in, as the fake's What-If judges it, with Graph's analysisReasons.
+ * Judged in Graph's order, first reason wins: state (disabled: policyNotEnabled; report-only is evaluated like
+ * enabled), users (not user-scoped: workloadIdentities; excluded by id, group, role or guest type, or not included
+ * by All, id, group, role or guest type: users), applications (excluded, or not included by All or the exact value:
+ * application; the fake does not expand keywords such as Office365 into their apps), client app types (neither all
+ * nor the sign-in's: clientApps). Other conditions (platforms, locations, risk, devices) are taken as met.
+ */
+export function fakeWhatIfResult(policy: ConditionalAccessPolicy, facts: WhatIfFacts): { policyApplies: boolean; analysisReasons: string } {
+    const notApplying = (analysisReasons: string) => ({ policyApplies: false, analysisReasons });
+    if (policy.state !== "enabled" && policy.state !== "enabledForReportingButNotEnforced") return notApplying("policyNotEnabled");
+    const conditions = (policy.conditions ?? {}) as Record<string, any>;
+    const classification = classifyPolicy(conditions);
+    if (!classification.userScoped) {
+        return notApplying(classification.reason === NOT_USER_SCOPED_REASONS.noUsers ? "users" : "workloadIdentities");
+    }
+    const users = (conditions.users ?? {}) as Record<string, unknown>;
+    const excluded =
+        includesId(idList(users.excludeUsers), facts.userId) ||
+        listHoldsAny(users.excludeGroups, facts.groupIds) ||
+        listHoldsAny(users.excludeRoles, facts.roleTemplateIds) ||
+        (facts.guest && users.excludeGuestsOrExternalUsers !== null && users.excludeGuestsOrExternalUsers !== undefined);
+    const included =
+        idList(users.includeUsers).includes("All") ||
+        includesId(idList(users.includeUsers), facts.userId) ||
+        listHoldsAny(users.includeGroups, facts.groupIds) ||
+        listHoldsAny(users.includeRoles, facts.roleTemplateIds) ||
+        (facts.guest && (idList(users.includeUsers).includes("GuestsOrExternalUsers") || (users.includeGuestsOrExternalUsers !== null && users.includeGuestsOrExternalUsers !== undefined)));
+    if (excluded || !included) return notApplying("users");
+    const applications = (conditions.applications ?? {}) as Record<string, unknown>;
+    const sameApp = (value: unknown) => typeof value === "string" && value.toLowerCase() === facts.application.toLowerCase();
+    if (idList(applications.excludeApplications).some(sameApp)) return notApplying("application");
+    const includeApplications = idList(applications.includeApplications);
+    if (!includeApplications.includes("All") && !includeApplications.some(sameApp)) return notApplying("application");
+    const clientAppTypes = idList(conditions.clientAppTypes);
+    if (clientAppTypes.length > 0 && !clientAppTypes.includes("all") && !clientAppTypes.includes(facts.clientAppType)) return notApplying("clientApps");
+    return { policyApplies: true, analysisReasons: "notSet" };
+}
+
+/** What a fake access token says about its holder (see fakeAccessToken). */
+export interface FakeTokenClaims {
+    /** "application": `roles` and `idtyp: app`; "delegated": `scp` and `idtyp: user`. */
+    readonly kind: "application" | "delegated";
+    /** Application permissions or delegated scopes. */
+    readonly permissions: readonly string[];
+    /** Directory role template ids (`wids`). Defaults to none. */
+    readonly roleTemplateIds?: readonly string[];
+    readonly objectId?: string;
+    readonly appId?: string;
+    readonly tenantId?: string;
+    /** Graph's origin, the token's audience. Defaults to global Graph. */
+    readonly audience?: string;
+}
+
+/**
+ * An unsigned JWT-shaped Graph access token (header.payload.signature, base64url) with the claims Entra ID puts in
+ * one: for preflight tests that read grants from a token. Its signature is random bytes made now: nothing verifies it,
+ * and it is never sent anywhere but a fake.
+ */
+export function fakeAccessToken(claims: FakeTokenClaims): string {
+    const now = Math.floor(Date.now() / 1000);
+    const tenantId = claims.tenantId ?? randomUUID();
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+    const header = { typ: "JWT", alg: "RS256", kid: "fake-graph-key" };
+    const payload = {
+        aud: claims.audience ?? "https://graph.microsoft.com",
+        iss: `https://sts.windows.net/${tenantId}/`,
+        iat: now,
+        nbf: now,
+        exp: now + 3600,
+        appid: claims.appId ?? randomUUID(),
+        idtyp: claims.kind === "application" ? "app" : "user",
+        oid: claims.objectId ?? randomUUID(),
+        tid: tenantId,
+        ver: "1.0",
+        wids: [...(claims.roleTemplateIds ?? [])],
+        ...(claims.kind === "application" ? { roles: [...claims.permissions] } : { scp: claims.permissions.join(" ") }),
+    };
+    return `${encode(header)}.${encode(payload)}.${randomBytes(32).toString("base64url")}`;
+}
 
 /** How a handler answers. */
 type Reply = (status: number, body?: unknown, headers?: Record<string, string>) => void;
