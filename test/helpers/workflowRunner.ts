@@ -35,6 +35,20 @@ exit 0
 
 const FAKE_NPM = `#!/usr/bin/env bash
 { printf 'npm'; printf '\\t%s' "$@"; printf '\\n'; } >> "$FAKE_LOG"
+if [ "$1 $2 $3" = "run -s verify" ]; then
+    # The verify reports it would write (--junit, --markdown), and its exit code.
+    previous=""
+    for arg in "$@"; do
+        case "$previous" in
+            --markdown) printf '## Emergency access verify\n\n| status | check |\n|---|---|\n| %s | drill-recency |\n' "\${FAKE_VERIFY_ROW:-PASS}" > "$arg" ;;
+            --junit) printf '<testsuites/>\n' > "$arg" ;;
+        esac
+        previous="$arg"
+    done
+    # The JSON report on stdout (--json), from a file the test wrote.
+    if [ -n "$FAKE_VERIFY_JSON" ]; then cat "$FAKE_VERIFY_JSON"; fi
+    exit "\${FAKE_VERIFY_EXIT:-0}"
+fi
 if [ "$1 $2 $3" = "run -s reconcile" ]; then
     # The reconcile report (a file) on stdout, a message on stderr, the ids file it would write, and the exit code.
     if [ -n "$FAKE_RECONCILE_REPORT" ]; then cat "$FAKE_RECONCILE_REPORT"; fi
@@ -95,6 +109,7 @@ export const CONTEXT: Record<string, string> = {
     "github.event.pull_request.base.sha || github.event.merge_group.base_sha": "aaaabbbbccccdddd",
     "vars.PULUMI_ORG": "contoso",
     "secrets.PULUMI_ACCESS_TOKEN": "pul-fake",
+    "vars.AZURE_SUBSCRIPTION_ID": "a8fa7fd6-0893-511a-8990-7b5545ccf9c4",
 };
 
 /** A runner for the steps of one suite: fakes installed before its tests, removed after. */

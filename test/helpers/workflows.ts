@@ -39,7 +39,7 @@ export interface Workflow {
     jobs: Record<string, Job>;
 }
 
-export const FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "reconcile.yml", "policy-publish.yml"] as const;
+export const FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "drill.yml", "reconcile.yml", "policy-publish.yml"] as const;
 
 /**
  * The workflows that run the Pulumi CLI against the prod stack's state backend; reconcile.yml runs no Pulumi, and

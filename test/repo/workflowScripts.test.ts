@@ -454,7 +454,7 @@ describe("deploy", () => {
 describe("drift", () => {
     const look = stepNamed("drift.yml", "drift", "Look for drift");
     const report = stepNamed("drift.yml", "drift", "Report");
-    const CLOSE_TEXT = /^The tenant is back in line with main: .*\(\[run\]\(https:\/\/github\.com\/contoso\/entra-emergency-access\/actions\/runs\/4242\)\)\.$/;
+    const CLOSE_TEXT = /^The tenant is back in line with main: .*every `npm run verify` check passed \(\[run\]\(https:\/\/github\.com\/contoso\/entra-emergency-access\/actions\/runs\/4242\)\)\.$/;
 
     test("the report step runs after the preview step without a condition: the preview step never fails", () => {
         assert.equal(report.if, undefined);
@@ -539,7 +539,7 @@ describe("drift", () => {
             assert.equal(flagValue(argv, "--policy-pack"), "policies");
             assert.equal(flagValue(argv, "--policy-pack-config"), "policies/policy-config.json");
 
-            const reported = runStep(job, report, { ...CONTEXT, "steps.preview.outputs.status": String(c.exit) }, {
+            const reported = runStep(job, report, { ...CONTEXT, "steps.preview.outputs.status": String(c.exit), "steps.verify.outputs.status": "0" }, {
                 FAKE_OPEN_ISSUES: c.open,
             });
             assert.equal(reported.status === 0, !c.fails, reported.output);
@@ -562,6 +562,137 @@ describe("drift", () => {
         assert.equal(report.env?.GH_TOKEN, "${{ github.token }}");
         assert.equal(look.env?.GH_TOKEN, undefined);
         assert.equal(report.env?.PULUMI_ACCESS_TOKEN, undefined);
+    });
+
+    describe("npm run verify after the preview", () => {
+        const outputs = stepNamed("drift.yml", "drift", "Stack outputs for verify");
+        const verify = stepNamed("drift.yml", "drift", "Verify the live tenant");
+
+        test("verify takes the stack's outputs, writes JUnit and Markdown, and the Markdown goes to the job summary", () => {
+            const job = newJob();
+            const read = runStep(job, outputs, CONTEXT, { FAKE_PULUMI_EXIT: "0" });
+            assert.equal(read.status, 0, read.output);
+            assert.deepEqual(read.calls[0].slice(0, 5), ["pulumi", "stack", "output", "--stack", "prod"]);
+            const ran = runStep(job, verify, CONTEXT, { FAKE_VERIFY_EXIT: "1", FAKE_VERIFY_ROW: "FAIL" });
+            assert.equal(ran.status, 0, "the step never fails: the report decides");
+            assert.deepEqual(ran.outputs, { status: "1" });
+            const argv = ran.calls[0];
+            assert.deepEqual(argv.slice(0, 6), ["npm", "run", "-s", "verify", "--", "--stack"]);
+            assert.equal(flagValue(argv, "--outputs"), path.join(job, "outputs.json"));
+            assert.equal(flagValue(argv, "--junit"), path.join(job, "verify-junit.xml"));
+            assert.equal(flagValue(argv, "--markdown"), path.join(job, "verify.md"));
+            assert.match(ran.summary, /\| FAIL \| drill-recency \|/);
+            assert.equal(verify.env?.GH_TOKEN, undefined);
+            assert.equal(verify.env?.PULUMI_ACCESS_TOKEN, undefined, "verify never holds the backend credential");
+        });
+
+        test("without the stack's outputs, verify runs on the committed ids file (no --outputs)", () => {
+            const job = newJob();
+            const read = runStep(job, outputs, CONTEXT, { FAKE_PULUMI_EXIT: "255" });
+            assert.equal(read.status, 0, read.output);
+            assert.match(read.output, /::warning::pulumi stack output failed/);
+            fs.writeFileSync(path.join(job, "outputs.json"), "");
+            const ran = runStep(job, verify, CONTEXT, { FAKE_VERIFY_EXIT: "0" });
+            assert.equal(flagValue(ran.calls[0], "--outputs"), undefined);
+        });
+
+        const reportWith = (preview: number, verified: number, open = "") => {
+            const job = newJob();
+            runStep(job, look, CONTEXT, { FAKE_PULUMI_EXIT: String(preview) });
+            runStep(job, verify, CONTEXT, { FAKE_VERIFY_EXIT: String(verified), FAKE_VERIFY_ROW: verified === 0 ? "PASS" : "FAIL" });
+            return runStep(job, report, { ...CONTEXT, "steps.preview.outputs.status": String(preview), "steps.verify.outputs.status": String(verified) }, {
+                FAKE_OPEN_ISSUES: open,
+            });
+        };
+        const writes = (run: ReturnType<typeof reportWith>) => run.calls.filter((call) => !(call[1] === "issue" && call[2] === "list"));
+
+        test("no drift but a failing check: the drift issue is opened with verify's failing rows", () => {
+            const run = reportWith(0, 1);
+            assert.equal(run.status, 0, run.output);
+            assert.deepEqual(writes(run).map((c) => c.slice(0, 3)), [["gh", "label", "create"], ["gh", "issue", "create"]]);
+            assert.match(run.body, /The live tenant fails `npm run verify` \(the preview found no difference\)/);
+            assert.match(run.body, /\| FAIL \| drill-recency \|/);
+            assert.doesNotMatch(run.body, /Preview output/);
+        });
+
+        test("no drift but a failing check, with an open issue: a comment, and the issue stays open", () => {
+            const run = reportWith(0, 1, "12");
+            assert.deepEqual(writes(run).map((c) => c.slice(0, 4)), [["gh", "issue", "comment", "12"]]);
+        });
+
+        test("drift and a failing check: one report with both", () => {
+            const run = reportWith(7, 1);
+            assert.match(run.body, /exit 7/);
+            assert.match(run.body, /\| FAIL \| drill-recency \|/);
+            assert.match(run.body, /```diff\nPreviewing update \(prod\):\n/);
+        });
+
+        test("a check that could not run (exit 2) fails the job, and never closes the drift issue", () => {
+            const run = reportWith(0, 2, "12");
+            assert.notEqual(run.status, 0);
+            assert.match(run.output, /::error::npm run verify exited 2: a check could not run/);
+            assert.deepEqual(writes(run), []);
+        });
+
+        test("drift and a check that could not run: the drift is reported, then the job fails", () => {
+            const run = reportWith(7, 2);
+            assert.notEqual(run.status, 0);
+            assert.deepEqual(writes(run).map((c) => c.slice(0, 3)), [["gh", "label", "create"], ["gh", "issue", "create"]]);
+        });
+    });
+});
+
+describe("drill: the monthly reminder", () => {
+    const check = stepNamed("drill.yml", "drill", "When was each account last tested");
+    const remind = stepNamed("drill.yml", "drill", "Remind");
+    const CONTEXT_DRILL = { ...CONTEXT, "github.repository": "contoso/entra-emergency-access" };
+
+    /** A verify --json report whose drill-recency check has `status` and these evidence rows. */
+    function report(job: string, status: string, evidence: Array<{ status: string; subject: string; detail: string }>): string {
+        const file = path.join(job, "fake-report.json");
+        fs.writeFileSync(file, JSON.stringify({ checks: [{ id: "drill-recency", status, evidence }] }));
+        return file;
+    }
+
+    const run = (status: string, evidence: Array<{ status: string; subject: string; detail: string }>, exit = 0, open = "") => {
+        const job = newJob();
+        const checked = runStep(job, check, CONTEXT_DRILL, { FAKE_VERIFY_JSON: report(job, status, evidence), FAKE_VERIFY_EXIT: String(exit) });
+        assert.equal(checked.status, 0, checked.output);
+        assert.deepEqual(checked.calls[0].slice(0, 8), ["npm", "run", "-s", "verify", "--", "--stack", "prod", "--only"]);
+        assert.equal(flagValue(checked.calls[0], "--only"), "drill-recency");
+        return runStep(job, remind, { ...CONTEXT_DRILL, "steps.drill.outputs.status": checked.outputs.status }, { FAKE_OPEN_ISSUES: open });
+    };
+    const writes = (ran: ReturnType<typeof run>) => ran.calls.filter((call) => !(call[1] === "issue" && call[2] === "list"));
+
+    test("every account tested recently: the open drill issue is closed", () => {
+        const ran = run("PASS", [{ status: "PASS", subject: "breakglass-1@contoso.onmicrosoft.com", detail: "tested 12 days ago" }], 0, "31");
+        assert.equal(ran.status, 0, ran.output);
+        assert.deepEqual(writes(ran).map((c) => c.slice(0, 4)), [["gh", "issue", "close", "31"]]);
+    });
+
+    test("a drill due soon (WARN, exit 0): one issue naming the account and the date", () => {
+        const ran = run("WARN", [
+            { status: "WARN", subject: "breakglass-2@contoso.onmicrosoft.com", detail: "last tested 2026-09-01, 86 days ago; due 2026-11-30" },
+            { status: "PASS", subject: "breakglass-1@contoso.onmicrosoft.com", detail: "tested 12 days ago" },
+        ]);
+        assert.equal(ran.status, 0, ran.output);
+        assert.deepEqual(writes(ran).map((c) => c.slice(0, 3)), [["gh", "label", "create"], ["gh", "issue", "create"]]);
+        assert.match(ran.body, /- \*\*WARN\*\* breakglass-2@contoso\.onmicrosoft\.com: last tested 2026-09-01, 86 days ago; due 2026-11-30/);
+        assert.doesNotMatch(ran.body, /breakglass-1/);
+    });
+
+    test("an overdue drill (FAIL, exit 1) with an open issue: a comment on it", () => {
+        const ran = run("FAIL", [{ status: "FAIL", subject: "breakglass-1@contoso.onmicrosoft.com", detail: "never signed in" }], 1, "31");
+        assert.equal(ran.status, 0, ran.output);
+        assert.deepEqual(writes(ran).map((c) => c.slice(0, 4)), [["gh", "issue", "comment", "31"]]);
+        assert.match(ran.body, /never signed in/);
+    });
+
+    test("a check that could not run fails the job and touches no issue", () => {
+        const ran = run("NOT_RUN", [], 2, "31");
+        assert.notEqual(ran.status, 0);
+        assert.match(ran.output, /::error::npm run verify exited 2/);
+        assert.deepEqual(writes(ran), []);
     });
 });
 

@@ -33,6 +33,10 @@ describe("permissions", () => {
             // issues: write to open, comment on and close the drift issue.
             drift: { contents: "read", "id-token": "write", issues: "write" },
         },
+        "drill.yml": {
+            // issues: write to open, comment on and close the one issue when a drill is due.
+            drill: { contents: "read", "id-token": "write", issues: "write" },
+        },
         "reconcile.yml": {
             // issues: write to open and close the one issue when the exclusions cannot be kept.
             reconcile: { contents: "read", "id-token": "write", issues: "write" },
@@ -63,10 +67,10 @@ describe("permissions", () => {
         }
     });
 
-    test("issues: write only in the drift and reconcile workflows, pull-requests: write only where the preview is posted", () => {
+    test("issues: write only in the drift, drill and reconcile workflows, pull-requests: write only where the preview is posted", () => {
         for (const [file, id, job] of allJobs()) {
             const perms = job.permissions as Record<string, string>;
-            if (perms.issues !== undefined) assert.ok(["drift.yml", "reconcile.yml"].includes(file), `${file} job ${id} touches issues`);
+            if (perms.issues !== undefined) assert.ok(["drift.yml", "drill.yml", "reconcile.yml"].includes(file), `${file} job ${id} touches issues`);
             if (perms["pull-requests"] !== undefined) {
                 assert.deepEqual([file, id], ["pull-request.yml", "preview"]);
                 assert.ok(job.steps.some((s) => s.run?.includes("/comments")), "the job that may write posts the comment");
@@ -78,12 +82,15 @@ describe("permissions", () => {
 describe("Azure by OpenID Connect only", () => {
     test("every Azure sign-in takes its ids from repository variables, with no stored credential", () => {
         const logins = allSteps().filter(([, , step]) => usesAction(step, "azure/login"));
-        assert.equal(logins.length, 4, "pull request preview, deploy, drift and reconcile sign in");
+        assert.equal(logins.length, 6, "pull request preview, deploy, drift (twice: preview, then verify), drill and reconcile sign in");
         for (const [file, id, step] of logins) {
+            // Verify's own app, federated for main only: no pull request job holds its reads (sign-in activity, methods).
+            const verify = step.name === "Log in to Azure as the verify identity (OIDC)";
+            if (verify) assert.ok(["drift.yml", "drill.yml"].includes(file), `${file}: the verify identity signs in only for verify`);
             assert.deepEqual(
                 step.with,
                 {
-                    "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+                    "client-id": verify ? "${{ vars.AZURE_VERIFY_CLIENT_ID }}" : "${{ vars.AZURE_CLIENT_ID }}",
                     "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
                     "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
                     "allow-no-subscriptions": true,
@@ -159,7 +166,8 @@ describe("Azure by OpenID Connect only", () => {
 
         test(`${file} uses no secret but the Pulumi access token`, () => {
             const used = new Set([...SOURCES[file].matchAll(/\bsecrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]));
-            assert.deepEqual([...used], file === "reconcile.yml" ? [] : ["PULUMI_ACCESS_TOKEN"]);
+            // reconcile and drill read the committed ids file, never the stack: no backend credential at all.
+            assert.deepEqual([...used], file === "reconcile.yml" || file === "drill.yml" ? [] : ["PULUMI_ACCESS_TOKEN"]);
         });
     }
 
@@ -191,7 +199,7 @@ describe("hardening", () => {
                 pins.set(m[1], m[2]);
             }
         }
-        assert.deepEqual([...pins.keys()].sort(), ["actions/checkout", "actions/setup-node", "azure/login", "pulumi/actions"]);
+        assert.deepEqual([...pins.keys()].sort(), ["actions/checkout", "actions/setup-node", "actions/upload-artifact", "azure/login", "pulumi/actions"]);
     });
 
     test("checkouts leave no git credentials on disk", () => {

@@ -24,6 +24,7 @@ describe("triggers", () => {
         ["pull-request.yml", ["merge_group", "pull_request"]],
         ["deploy.yml", ["push", "workflow_dispatch"]],
         ["drift.yml", ["schedule", "workflow_dispatch"]],
+        ["drill.yml", ["schedule", "workflow_dispatch"]],
         ["reconcile.yml", ["schedule", "workflow_dispatch"]],
         ["policy-publish.yml", ["push", "workflow_dispatch"]],
     ];
@@ -97,6 +98,8 @@ describe("Pulumi commands", () => {
         // After `up`, the deploy job reads the two id outputs for the reconcile job's ids file.
         { file: "deploy.yml", job: "deploy", step: "Emergency ids for the reconcile job", command: "stack", flags: [] },
         { file: "drift.yml", job: "drift", step: "Look for drift", command: "preview", pack: "policies", flags: ["--refresh", "--expect-no-changes", "--diff"] },
+        // Then the non-secret outputs for verify's ids.
+        { file: "drift.yml", job: "drift", step: "Stack outputs for verify", command: "stack", flags: [] },
         { file: "policy-publish.yml", job: "publish", step: "pulumi policy publish", command: "policy", flags: [] },
     ];
 
