@@ -117,14 +117,14 @@ export class FakeArm {
 
     /** Starts the fake on a free loopback port. */
     static async start(state: FakeArmState, options: { token?: string; pageSize?: number } = {}): Promise<FakeArm> {
-        let fake: FakeArm | undefined;
+        const started: { fake?: FakeArm } = {};
         const server = createServer((request, response) => {
-            void fake!.handle(request, response);
+            void started.fake!.handle(request, response);
         });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const { port } = server.address() as AddressInfo;
-        fake = new FakeArm(server, `http://127.0.0.1:${port}`, state, options.token ?? FAKE_ARM_TOKEN, options.pageSize ?? 100);
-        return fake;
+        started.fake = new FakeArm(server, `http://127.0.0.1:${port}`, state, options.token ?? FAKE_ARM_TOKEN, options.pageSize ?? 100);
+        return started.fake;
     }
 
     /** Injects a fault. */
@@ -312,6 +312,11 @@ export interface PipelineSeed {
     readonly lastSignInLog?: string;
 }
 
+/** `value` without the inputs that are part of the resource's address, not of its body. */
+function without<T extends Record<string, any>, K extends keyof T>(value: T, keys: readonly K[]): Omit<T, K> {
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key as K))) as Omit<T, K>;
+}
+
 /** The emergency action group's name as azure-native auto-names it (`<name>-action-group` and 8 characters). */
 export const ACTION_GROUP_NAME = "emergency-access-action-group3f9c2a1b";
 
@@ -320,7 +325,7 @@ export const ACTION_GROUP_NAME = "emergency-access-action-group3f9c2a1b";
  * the declaration's inputs under `properties`, the kind at the top, and the fields Sentinel adds.
  */
 function sentinelRuleBody(state: FakeArmState, declared: Record<string, any>): ArmResource {
-    const { resourceGroupName: _rg, workspaceName: _ws, kind, ...properties } = declared;
+    const { kind, ...properties } = without(declared, ["resourceGroupName", "workspaceName"]);
     const name = randomUUID();
     return {
         id: `${workspaceId(state)}/providers/Microsoft.SecurityInsights/alertRules/${name}`,
@@ -342,7 +347,7 @@ function actionGroupBody(state: FakeArmState, seed: PipelineSeed): ArmResource {
         sms: seed.sms,
         webhooks: Array.from({ length: seed.webhooks }, () => `https://hooks.example.invalid/${randomUUID()}`),
     });
-    const { resourceGroupName: _rg, location, ...properties } = declared;
+    const { location, ...properties } = without(declared, ["resourceGroupName"]);
     return {
         id: `${resourceGroupId(state)}/providers/microsoft.insights/actionGroups/${ACTION_GROUP_NAME}`,
         type: "Microsoft.Insights/ActionGroups",
@@ -369,7 +374,7 @@ function actionGroupBody(state: FakeArmState, seed: PipelineSeed): ArmResource {
 
 /** A log search alert as `GET scheduledQueryRules` lists it (https://learn.microsoft.com/rest/api/monitor/scheduled-query-rules/list-by-resource-group). */
 function scheduledQueryRuleBody(state: FakeArmState, name: string, declared: Record<string, any>): ArmResource {
-    const { resourceGroupName: _rg, location, kind, ...properties } = declared;
+    const { location, kind, ...properties } = without(declared, ["resourceGroupName"]);
     return {
         id: `${resourceGroupId(state)}/providers/microsoft.insights/scheduledqueryrules/${name}`,
         name,
