@@ -159,23 +159,27 @@ async function main(argv: string[]): Promise<number> {
 
     const { createVerifyContext } = await import("./context");
     const { readTokenGrants } = await import("../../graph/token");
-    const { ROLE_NAMES } = await import("../../graph/roles");
+    const { ROLE_DISPLAY_NAMES } = await import("../../graph/roles");
     const { identitySummary } = await import("./preflight");
     const { exitCodeOf, runChecks } = await import("./run");
     const report = await import("./report");
     const startedAt = new Date();
     let azure;
     if (setup.declaration.monitoring?.subscriptionId) {
-        const { createAzureReaders } = await import("../../azure/client");
-        azure = createAzureReaders({
-            credential: session.credential,
-            armEndpoint: args["arm-endpoint"],
-            logAnalyticsEndpoint: args["log-analytics-endpoint"],
-        });
+        const { createAzureClient } = await import("../../azure/client");
+        try {
+            azure = createAzureClient({
+                credential: session.credential,
+                armEndpoint: args["arm-endpoint"],
+                logAnalyticsEndpoint: args["log-analytics-endpoint"],
+            });
+        } catch (error) {
+            return refuse((error as Error).message);
+        }
     }
     const grants = await readTokenGrants(session.credential, setup.endpoint).catch(() => undefined);
     const context = createVerifyContext({ declaration: setup.declaration, graph, azure, now: startedAt });
-    const results = await runChecks(setup.checks, context, grants, ROLE_NAMES);
+    const results = await runChecks(setup.checks, context, grants, ROLE_DISPLAY_NAMES);
     const exitCode = exitCodeOf(results);
     const verifyReport = report.buildReport(
         results,
