@@ -117,7 +117,10 @@ export function judgeDiagnosticSettings(facts: DiagnosticSettingsFacts): Evidenc
         }
         const notes = facts.settings.flatMap((setting) => {
             const sends = enabledCategories(setting).includes(category);
-            if (toWorkspace(setting)) return [`setting "${setting.name}" sends to it with ${category} ${setting.logs.some((l) => l.category === category) ? "disabled" : "absent"}`];
+            if (toWorkspace(setting)) {
+                const state = setting.logs.some((l) => l.category === category) ? "disabled" : "absent";
+                return [`setting "${setting.name}" sends to it with ${category} ${state}`];
+            }
             if (sends) return [`setting "${setting.name}" sends ${category} to ${setting.workspaceId ?? "no workspace"}`];
             return [];
         });
@@ -193,7 +196,13 @@ export function judgeSentinelRules(rules: readonly SentinelAlertRule[], declarat
             }
             const facts = { kind: rule.kind, enabled: rule.enabled, queryHash: actualHash, expectedQueryHash: expectedHash };
             return problems.length === 0
-                ? { subject: displayName, id: rule.id, status: "PASS", detail: `Sentinel rule "${displayName}" is enabled and keeps its declared query (sha256 ${expectedHash}).`, facts }
+                ? {
+                      subject: displayName,
+                      id: rule.id,
+                      status: "PASS",
+                      detail: `Sentinel rule "${displayName}" is enabled and keeps its declared query (sha256 ${expectedHash}).`,
+                      facts,
+                  }
                 : { subject: displayName, id: rule.id, status: "FAIL", detail: `Sentinel rule "${displayName}" (${rule.name}) ${problems.join(" and ")}.`, facts };
         });
     });
@@ -246,7 +255,10 @@ export function judgeAzureMonitor(facts: AzureMonitorFacts, monitoring: Declared
             detail: "no direct alerts declared: only Sentinel incidents report an emergency sign-in; declare `alerts` so people are paged within minutes.",
         }];
     }
-    const alerts = SIGN_IN_ALERT_TABLES.map((table) => ({ table, title: SIGN_IN_ALERTS[table].title, found: facts.alertRules.filter((r) => r.displayName === SIGN_IN_ALERTS[table].title) }));
+    const alerts = SIGN_IN_ALERT_TABLES.map((table) => {
+        const title = SIGN_IN_ALERTS[table].title;
+        return { table, title, found: facts.alertRules.filter((r) => r.displayName === title) };
+    });
     const candidates = facts.actionGroups.filter((group) => isEmergencyActionGroupName(group.name));
     // Several groups may match the name; the one the alerts act through is the one that matters.
     const referenced = candidates.find((group) => alerts.some((a) => a.found.some((rule) => rule.actionGroupIds.some((id) => sameId(id, group.id)))));
@@ -275,7 +287,11 @@ export function judgeAzureMonitor(facts: AzureMonitorFacts, monitoring: Declared
     }
     for (const alert of alerts) {
         if (alert.found.length === 0) {
-            evidence.push({ subject: alert.title, status: "FAIL", detail: `Azure Monitor alert "${alert.title}" (${alert.table}) is missing from resource group ${monitoring.resourceGroupName}.` });
+            evidence.push({
+                subject: alert.title,
+                status: "FAIL",
+                detail: `Azure Monitor alert "${alert.title}" (${alert.table}) is missing from resource group ${monitoring.resourceGroupName}.`,
+            });
             continue;
         }
         for (const rule of alert.found) {
@@ -284,11 +300,11 @@ export function judgeAzureMonitor(facts: AzureMonitorFacts, monitoring: Declared
             if (!group || !rule.actionGroupIds.some((id) => sameId(id, group.id))) {
                 problems.push(`does not act through the emergency action group (acts through ${rule.actionGroupIds.join(", ") || "none"})`);
             }
-            const ruleFacts = { enabled: rule.enabled, actionGroups: [...rule.actionGroupIds] };
+            const base = { subject: alert.title, id: rule.id, facts: { enabled: rule.enabled, actionGroups: [...rule.actionGroupIds] } };
             evidence.push(
                 problems.length === 0
-                    ? { subject: alert.title, id: rule.id, status: "PASS", detail: `Azure Monitor alert "${alert.title}" is enabled and acts through ${group?.name}.`, facts: ruleFacts }
-                    : { subject: alert.title, id: rule.id, status: "FAIL", detail: `Azure Monitor alert "${alert.title}" (${rule.name}) ${problems.join(" and ")}.`, facts: ruleFacts },
+                    ? { ...base, status: "PASS", detail: `Azure Monitor alert "${alert.title}" is enabled and acts through ${group?.name}.` }
+                    : { ...base, status: "FAIL", detail: `Azure Monitor alert "${alert.title}" (${rule.name}) ${problems.join(" and ")}.` },
             );
         }
     }
@@ -312,14 +328,16 @@ export function judgeSignInLogRecency(facts: SignInLogFacts, monitoring: Declare
     }
     const last = facts.last ? new Date(facts.last) : undefined;
     if (!last || Number.isNaN(last.getTime())) {
-        return [{ subject, status: "FAIL", detail: `No sign-in log in ${monitoring.workspaceName}: SigninLogs is empty, so no emergency sign-in would be seen.`, facts: { last: null } }];
+        const detail = `No sign-in log in ${monitoring.workspaceName}: SigninLogs is empty, so no emergency sign-in would be seen.`;
+        return [{ subject, status: "FAIL", detail, facts: { last: null } }];
     }
     const hours = (now.getTime() - last.getTime()) / 3_600_000;
     const age = `${Math.floor(hours)} hour(s) ago (${last.toISOString()})`;
     const recency = { last: last.toISOString(), ageHours: Math.floor(hours) };
     if (hours <= SIGN_IN_LOG_AGE_HOURS.pass) return [{ subject, status: "PASS", detail: `The last sign-in log arrived ${age}.`, facts: recency }];
     if (hours <= SIGN_IN_LOG_AGE_HOURS.warn) {
-        return [{ subject, status: "WARN", detail: `The last sign-in log arrived ${age}, more than ${SIGN_IN_LOG_AGE_HOURS.pass} hours ago: check the diagnostic setting.`, facts: recency }];
+        const detail = `The last sign-in log arrived ${age}, more than ${SIGN_IN_LOG_AGE_HOURS.pass} hours ago: check the diagnostic setting.`;
+        return [{ subject, status: "WARN", detail, facts: recency }];
     }
     return [{
         subject,
@@ -390,9 +408,13 @@ export const ALERT_PIPELINE_CHECKS: readonly CheckDefinition[] = [
             const { azure, place, monitoring } = pipelineOf(context);
             const workspace = await readAs(`Log Analytics ${describeWorkspace(place)}`, AZURE_ACCESS.resourceGroupReader, () => getWorkspace(azure, place));
             if (!workspace) return { evidence: judgeSignInLogRecency({ workspaceFound: false }, monitoring, context.now) };
-            const rows = await readAs(`the sign-in logs of ${describeWorkspace(place)}`, AZURE_ACCESS.logAnalyticsReader, () => azure.query(workspace.customerId, LAST_SIGN_IN_QUERY));
+            const rows = await readAs(`the sign-in logs of ${describeWorkspace(place)}`, AZURE_ACCESS.logAnalyticsReader, () =>
+                azure.query(workspace.customerId, LAST_SIGN_IN_QUERY),
+            );
+            // An empty table summarizes to one row whose max() is null (or an empty string).
             const last = rows[0]?.last;
-            return { evidence: judgeSignInLogRecency({ workspaceFound: true, last: typeof last === "string" && last !== "" ? last : undefined }, monitoring, context.now) };
+            const facts = { workspaceFound: true, last: typeof last === "string" && last !== "" ? last : undefined };
+            return { evidence: judgeSignInLogRecency(facts, monitoring, context.now) };
         },
     },
 ];
