@@ -39,7 +39,7 @@ export function judgeConditionalAccessExclusions(policies: readonly ConditionalA
         status: failing === 0 ? "PASS" : "FAIL",
         detail:
             `${userScoped} user-scoped polic${userScoped === 1 ? "y" : "ies"} checked (of ${policies.length}), in every state: ` +
-            (failing === 0 ? `each excludes the ${wanted.userIds.length} account(s) and the group directly.` : `${failing} miss an exclusion.`),
+            (failing === 0 ? "each excludes every account and the group directly." : `${failing} miss an exclusion.`),
         facts: { policies: policies.length, userScoped, failing },
     });
     return evidence;
