@@ -10,11 +10,18 @@ import {
     type AuthenticationMethodSummary,
     type Fido2Method,
 } from "../../../graph/authenticationMethods";
-import { evaluateConditionalAccess, listConditionalAccessPolicies, type WhatIfPolicy } from "../../../graph/conditionalAccess";
-import { resolveDirectoryObjects, type DirectoryObjectSummary } from "../../../graph/directoryObjects";
-import { listGroupMemberIds, listGroupOwnerIds, readGroup, type GroupState } from "../../../graph/groups";
-import { listRoleAssignmentInstances, type RoleAssignmentInstance } from "../../../graph/roles";
-import { readSignInActivity, readUserState, type SignInActivity, type UserState } from "../../../graph/users";
+import { WHAT_IF_PERMISSION, evaluateConditionalAccess, listConditionalAccessPolicies, type WhatIfPolicy } from "../../../graph/conditionalAccess";
+import { DIRECTORY_READ_PERMISSION, resolveDirectoryObjects, type DirectoryObjectSummary } from "../../../graph/directoryObjects";
+import { GROUP_READ_PERMISSION, listGroupMemberIds, listGroupOwnerIds, readGroup, type GroupState } from "../../../graph/groups";
+import { ROLE_READ_PERMISSION, listRoleAssignmentInstances, type RoleAssignmentInstance } from "../../../graph/roles";
+import {
+    SIGN_IN_ACTIVITY_PERMISSION,
+    USER_READ_PERMISSION,
+    readSignInActivity,
+    readUserState,
+    type SignInActivity,
+    type UserState,
+} from "../../../graph/users";
 import type { ConditionalAccessPolicy } from "../../../policies/contract/conditionalAccess";
 import { DEFAULTS, GLOBAL_ADMINISTRATOR_TEMPLATE_ID, LIMITED_ACCOUNT_KEY } from "../../../policies/contract/constants";
 import type { Declaration, DeclaredAccount, Permission, VerifyContext, WhatIfCase } from "../model";
@@ -22,29 +29,34 @@ import type { Declaration, DeclaredAccount, Permission, VerifyContext, WhatIfCas
 /** The directory role that lets a person make every read below (delegated, with the Azure CLI). */
 export const READER_ROLE = "Global Reader";
 
+/** The same permission as application permission and delegated scope, and the reader role. */
+function both(permission: string): Permission {
+    return { application: permission, delegated: permission, role: READER_ROLE };
+}
+
 /** The Graph permission of each read, as the Graph docs name the least privileged one that covers it. */
 export const PERMISSIONS = {
     /** GET /users/{id}: the account's state. */
-    users: { application: "User.Read.All", delegated: "User.Read.All", role: READER_ROLE },
+    users: both(USER_READ_PERMISSION),
     /** GET /users/{id}?$select=signInActivity (also needs Entra ID P1 or P2). */
-    signInActivity: { application: "AuditLog.Read.All", delegated: "AuditLog.Read.All", role: READER_ROLE },
+    signInActivity: both(SIGN_IN_ACTIVITY_PERMISSION),
     /** GET /roleManagement/directory/roleAssignmentScheduleInstances. */
-    roles: { application: "RoleManagement.Read.Directory", delegated: "RoleManagement.Read.Directory", role: READER_ROLE },
+    roles: both(ROLE_READ_PERMISSION),
     /** POST /directoryObjects/getByIds: the names of the standing Global Administrators. */
-    directoryObjects: { application: "Directory.Read.All", delegated: "Directory.Read.All", role: READER_ROLE },
+    directoryObjects: both(DIRECTORY_READ_PERMISSION),
     /** GET /identity/conditionalAccess/policies. */
-    conditionalAccess: { application: "Policy.Read.All", delegated: "Policy.Read.All", role: READER_ROLE },
+    conditionalAccess: both("Policy.Read.All"),
     /**
      * POST /identity/conditionalAccess/evaluate: the least privileged permission the v1.0 page names
      * (microsoft-graph-docs-contrib, api-reference/v1.0/includes/permissions/conditionalaccessroot-evaluate-permissions.md).
      */
-    whatIf: { application: "Policy.Read.ConditionalAccess", delegated: "Policy.Read.ConditionalAccess", role: READER_ROLE },
-    /** GET /users/{id}/authentication/methods and .../fido2Methods. */
-    methods: { application: "UserAuthenticationMethod.Read.All", delegated: "UserAuthenticationMethod.Read.All", role: READER_ROLE },
+    whatIf: both(WHAT_IF_PERMISSION),
+    /** GET /users/{id}/authentication/methods and .../fido2Methods: reading only, never the ReadWrite permission. */
+    methods: both("UserAuthenticationMethod.Read.All"),
     /** GET /groups/{id}, its owners and members. */
-    groups: { application: "GroupMember.Read.All", delegated: "GroupMember.Read.All", role: READER_ROLE },
-    /** GET /directory/administrativeUnits and its members. */
-    administrativeUnits: { application: "AdministrativeUnit.Read.All", delegated: "AdministrativeUnit.Read.All", role: READER_ROLE },
+    groups: both(GROUP_READ_PERMISSION),
+    /** GET /directory/administrativeUnits and its members: reading only. */
+    administrativeUnits: both("AdministrativeUnit.Read.All"),
 } as const satisfies Record<string, Permission>;
 
 /** A declared account and what the tenant holds for it (undefined: Graph answered 404). */
