@@ -19,27 +19,31 @@ function isFresh(token: AccessToken | undefined, now: number): token is AccessTo
  */
 export function cachingCredential(credential?: TokenCredential, now: () => number = Date.now): TokenCredential {
     let source = credential;
-    // One entry is enough: a client asks for one scope.
-    let cached: { readonly scopes: string; readonly token: AccessToken } | undefined;
-    let pending: { readonly scopes: string; readonly token: Promise<AccessToken | null> } | undefined;
+    // One entry per scope: a process asks for Graph's, and `npm run verify` for Azure Resource Manager's and Log
+    // Analytics' too; a single entry would make them evict each other.
+    const cached = new Map<string, AccessToken>();
+    const pending = new Map<string, Promise<AccessToken | null>>();
     return {
         async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
             const key = ([] as string[]).concat(scopes).join(" ");
-            if (cached?.scopes === key && isFresh(cached.token, now())) return cached.token;
-            if (pending?.scopes === key) return pending.token;
+            const token = cached.get(key);
+            if (token !== undefined && isFresh(token, now())) return token;
+            const inFlight = pending.get(key);
+            if (inFlight) return inFlight;
             // Required here, not at the top: @azure/identity is the heaviest module of the program's start-up,
             // and neither the offline plan nor the tests ever ask for a real token.
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             source ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
-            const request = source.getToken(scopes, options).then((token) => {
-                cached = token ? { scopes: key, token } : undefined;
-                return token;
+            const request = source.getToken(scopes, options).then((received) => {
+                if (received) cached.set(key, received);
+                else cached.delete(key);
+                return received;
             });
-            pending = { scopes: key, token: request };
+            pending.set(key, request);
             try {
                 return await request;
             } finally {
-                if (pending?.token === request) pending = undefined;
+                if (pending.get(key) === request) pending.delete(key);
             }
         },
     };

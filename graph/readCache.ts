@@ -43,7 +43,22 @@ export class ReadCache {
     }
 }
 
-/** Clears a ReadCache when any request other than GET (a write) passes, before it is sent and once it is answered. */
+/**
+ * POSTs that only read: Conditional Access What-If (`/identity/conditionalAccess/evaluate`) and directory object lookup
+ * (`/directoryObjects/getByIds`). They change nothing, so they keep the cache.
+ */
+const READ_ONLY_POSTS = [/\/identity\/conditionalAccess\/evaluate(?:\?|$)/, /\/directoryObjects\/getByIds(?:\?|$)/];
+
+/** The request's URL as a string, whatever form the library hands it in. */
+function requestUrl(context: Context): string {
+    const request = context.request as unknown;
+    return typeof request === "string" ? request : ((request as { url?: string } | undefined)?.url ?? "");
+}
+
+/**
+ * Clears a ReadCache when any request other than GET (a write) passes, before it is sent and once it is answered;
+ * the read-only POSTs (READ_ONLY_POSTS) pass like GETs.
+ */
 export class WriteInvalidationMiddleware implements Middleware {
     private nextMiddleware: Middleware | undefined;
 
@@ -53,6 +68,7 @@ export class WriteInvalidationMiddleware implements Middleware {
         if (!this.nextMiddleware) throw new Error("WriteInvalidationMiddleware needs a next middleware");
         const method = (context.options?.method ?? "GET").toUpperCase();
         if (method === "GET" || method === "HEAD") return this.nextMiddleware.execute(context);
+        if (method === "POST" && READ_ONLY_POSTS.some((pattern) => pattern.test(requestUrl(context)))) return this.nextMiddleware.execute(context);
         this.cache.clear();
         try {
             await this.nextMiddleware.execute(context);

@@ -445,4 +445,14 @@ describe("graph/conditionalAccess.ts: evaluateConditionalAccess (What-If)", () =
         await assert.rejects(evaluateConditionalAccess(graph, signIn), /failed with HTTP 429 TooManyRequests \(gave up after 3 retries\): Too many requests\.$/);
         for (let read = 0; read < 5; read++) assert.equal((await graph.client.api("/identity/conditionalAccess/policies").get()).value.length, 1);
     });
+
+    test("What-If and getByIds only read: they keep the process's cached policy listing (a write would drop it)", async () => {
+        const { fake, graph } = await client({ policies: [policy(POLICY_IDS[0], "All users MFA")] });
+        const { listConditionalAccessPoliciesOnce } = await import("../../graph/conditionalAccess");
+        await listConditionalAccessPoliciesOnce(graph);
+        await evaluateConditionalAccess(graph, { userId: ACCOUNT, application: AZURE_PORTAL, clientAppType: "browser" });
+        await resolveDirectoryObjects(graph, [ACCOUNT]);
+        await listConditionalAccessPoliciesOnce(graph);
+        assert.equal(fake.listRequests().length, 1, "the second listing came from the cache");
+    });
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { TokenGrants } from "../../graph/token";
 import { createVerifyContext } from "../../commands/verify/context";
-import type { CheckDefinition, CheckVerdict, Declaration, Status } from "../../commands/verify/model";
+import type { CheckDefinition, CheckVerdict, Declaration, Permission, Status } from "../../commands/verify/model";
 import { missingFor } from "../../commands/verify/preflight";
 import { exitCodeOf, runCheck, runChecks } from "../../commands/verify/run";
 
@@ -21,7 +21,11 @@ const DECLARATION: Declaration = {
 };
 const context = () => createVerifyContext({ declaration: DECLARATION, graph: {} as never, now: new Date("2026-11-26T00:00:00Z") });
 
-function check(id: string, run: () => Promise<CheckVerdict>, permissions = [{ application: "User.Read.All", delegated: "User.Read.All" }]): CheckDefinition & { calls: number } {
+function check(
+    id: string,
+    run: () => Promise<CheckVerdict>,
+    permissions: readonly Permission[] = [{ application: "User.Read.All", delegated: "User.Read.All" }],
+): CheckDefinition & { calls: number } {
     const definition = {
         id,
         title: `the ${id} check`,
