@@ -70,6 +70,7 @@ export function judgeAccountsCount(facts: AccountCountFacts, declaration: Declar
     const holdsGlobalAdministrator = (id: string) => facts.globalAdministrators.some((instance) => sameId(instance.principalId, id));
     const declaredFull = declaration.accounts.filter((account) => !account.limited);
     const foundDeclared = facts.accounts.filter((account) => !account.declared.limited && account.state !== undefined);
+    const missing = facts.accounts.filter((account) => !account.declared.limited && account.state === undefined);
     const undeclaredAdmins = facts.undeclared.filter((user) => holdsGlobalAdministrator(user.id));
     const found = foundDeclared.length + undeclaredAdmins.length;
     const names = [...foundDeclared.map((account) => account.state?.userPrincipalName ?? ""), ...undeclaredAdmins.map((user) => user.userPrincipalName)];
@@ -81,7 +82,7 @@ export function judgeAccountsCount(facts: AccountCountFacts, declaration: Declar
                 found === declaredFull.length
                     ? `${found} found, as declared.`
                     : `${found} found, ${declaredFull.length} declared` +
-                      (foundDeclared.length < declaredFull.length ? `; missing: ${declaredFull.filter((d) => !foundDeclared.some((f) => f.declared === d)).map((d) => d.userPrincipalName).join(", ")}` : "") +
+                      (missing.length > 0 ? `; missing: ${missing.map((account) => account.declared.userPrincipalName).join(", ")}` : "") +
                       (undeclaredAdmins.length > 0 ? `; undeclared and holding Global Administrator: ${undeclaredAdmins.map((user) => `${user.userPrincipalName} (${user.id})`).join(", ")}` : "") +
                       ".",
             facts: { declared: declaredFull.length, found, accounts: names },
