@@ -33,6 +33,40 @@ describe("layers", () => {
         }
     });
 
+    test("azure/ (Resource Manager and Log Analytics, read-only) imports no Pulumi package and, of the project, only graph/'s credential and retries and the contract", () => {
+        const files = importsOf("azure");
+        assert.ok(files.length >= 5);
+        for (const { file, files: local, packages } of files) {
+            for (const name of packages) assert.ok(!name.startsWith("@pulumi/"), `${file} imports ${name}`);
+            for (const target of local) {
+                const allowed =
+                    inside(target, "azure") ||
+                    [path.join("graph", "credential.ts"), path.join("graph", "retry.ts")].includes(target) ||
+                    target.startsWith(path.join("policies", "contract"));
+                assert.ok(allowed, `${file} imports ${target}`);
+            }
+        }
+    });
+
+    test("commands/verify and commands/onboard import no Pulumi package: they run without Pulumi, and reach Graph and Azure through graph/ and azure/", () => {
+        for (const command of ["verify", "onboard"]) {
+            const files = importsOf(path.join("commands", command));
+            assert.ok(files.length >= 4, command);
+            for (const { file, files: local, packages } of files) {
+                for (const name of packages) {
+                    assert.ok(!name.startsWith("@pulumi/") && name !== "@microsoft/microsoft-graph-client", `${file} imports ${name}`);
+                }
+                for (const target of local) {
+                    const allowed =
+                        inside(target, "commands") ||
+                        ["graph", "azure", "config"].some((folder) => inside(target, folder)) ||
+                        target.startsWith(path.join("policies", "contract"));
+                    assert.ok(allowed, `${file} imports ${target}`);
+                }
+            }
+        }
+    });
+
     test("config/ is a leaf: it imports only the contract (never components/, graph/ or program/)", () => {
         for (const { file, files } of importsOf("config")) {
             for (const target of files) {
@@ -80,7 +114,7 @@ describe("layers", () => {
     });
 
     test("azure-native is imported by submodule only", () => {
-        for (const folder of ["components", "graph", "config", "program", "plan", "policies", "commands"]) {
+        for (const folder of ["components", "graph", "azure", "config", "program", "plan", "policies", "commands"]) {
             for (const file of typeScriptFiles(path.join(PROJECT_DIR, folder))) {
                 assert.ok(!importSpecifiers(file).includes("@pulumi/azure-native"), `${file} imports the azure-native root`);
             }
