@@ -20,12 +20,13 @@ function readmeRows(): string[][] {
 }
 
 describe("verify's checks", () => {
-    test("every id is unique, kebab-case with a family prefix, and has a source and what it needs", () => {
+    test("every id is unique, kebab-case with a family prefix, and has a title without a final period, a source and what it needs", () => {
         const ids = VERIFY_CHECKS.map((check) => check.id);
         assert.equal(new Set(ids).size, ids.length);
         for (const check of VERIFY_CHECKS) {
             assert.match(check.id, /^(accounts|role|conditional|credentials|drill|protection|alerts)-[a-z0-9-]+$/);
             assert.ok(check.sources.length > 0, check.id);
+            assert.doesNotMatch(check.title, /\.$/, check.id);
             assert.ok(check.permissions.length + (check.azure?.length ?? 0) > 0, check.id);
         }
     });
@@ -39,7 +40,7 @@ describe("verify's checks", () => {
         const expected = VERIFY_CHECKS.map((check) => [
             `\`${check.id}\``,
             check.severity,
-            check.title.replace(/\.$/, ""),
+            check.title,
             check.sources.join(", "),
             checkPermissions(check),
         ]);

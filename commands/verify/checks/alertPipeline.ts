@@ -353,7 +353,7 @@ export function judgeSignInLogRecency(facts: SignInLogFacts, monitoring: Declare
 export const ALERT_PIPELINE_CHECKS: readonly CheckDefinition[] = [
     {
         id: "alerts-diagnostic-settings",
-        title: "The tenant's Entra diagnostic settings send SignInLogs, NonInteractiveUserSignInLogs and AuditLogs to the declared workspace.",
+        title: "The tenant's Entra diagnostic settings send SignInLogs, NonInteractiveUserSignInLogs and AuditLogs to the declared workspace",
         severity: "critical",
         sources: ["Microsoft"],
         permissions: [],
@@ -366,7 +366,7 @@ export const ALERT_PIPELINE_CHECKS: readonly CheckDefinition[] = [
     },
     {
         id: "alerts-sentinel-rules",
-        title: "Both Sentinel rules exist, are enabled and run the declared query (by SHA-256).",
+        title: "Both Sentinel rules exist, are enabled and run the declared query (by SHA-256)",
         severity: "critical",
         sources: ["Microsoft", "product"],
         permissions: [],
@@ -379,7 +379,7 @@ export const ALERT_PIPELINE_CHECKS: readonly CheckDefinition[] = [
     },
     {
         id: "alerts-azure-monitor",
-        title: "The direct Azure Monitor alerts and their action group are enabled, with the declared receivers.",
+        title: "The direct Azure Monitor alerts and their action group are enabled, with the declared receivers",
         severity: "high",
         sources: ["Microsoft"],
         permissions: [],
@@ -399,7 +399,7 @@ export const ALERT_PIPELINE_CHECKS: readonly CheckDefinition[] = [
     },
     {
         id: "alerts-sign-in-log-recent",
-        title: `The workspace received a sign-in log within the last ${SIGN_IN_LOG_AGE_HOURS.pass} hours.`,
+        title: `The workspace received a sign-in log within the last ${SIGN_IN_LOG_AGE_HOURS.pass} hours`,
         severity: "medium",
         sources: ["product"],
         permissions: [],
