@@ -2,7 +2,7 @@
 // on the fake Graph: a GOOD tenant where every one of them passes, and named mutations that each break exactly one
 // check (FAILING_TENANTS) or make one warn (WARNING_TENANTS). The clock is fixed (GOOD_TENANT_NOW): recency is always
 // judged against it, never against the wall clock.
-import { createGraphClient } from "../../graph/client";
+import { createGraphClient, type GraphClientOptions } from "../../graph/client";
 import { ROLE_TEMPLATE_IDS } from "../../graph/roles";
 import type { ConditionalAccessPolicy } from "../../policies/contract/conditionalAccess";
 import {
@@ -75,8 +75,11 @@ export interface GoodTenant {
     readonly declaration: Declaration;
     /** Changes what the stack declares (a mutation that is a configuration, e.g. sealed-password mode). */
     declare(changes: Partial<Declaration>): void;
-    /** A fresh run's context: its own shared reads, the fake's client, `now` (default GOOD_TENANT_NOW). */
-    context(now?: Date): VerifyContext;
+    /**
+     * A fresh run's context: its own shared reads, a client of the fake (fast retries and no pacing unless `graph`
+     * says otherwise), `now` (default GOOD_TENANT_NOW).
+     */
+    context(now?: Date, graph?: Partial<GraphClientOptions>): VerifyContext;
 }
 
 /** How the good tenant is built. */
@@ -196,8 +199,8 @@ export async function startGoodTenant(options: GoodTenantOptions = {}): Promise<
         declare(changes) {
             declaration = { ...declaration, ...changes };
         },
-        context(now = GOOD_TENANT_NOW) {
-            const graph = createGraphClient({ endpoint: fake.endpoint, credential: fakeCredential(), retry: FAST_RETRY, requestsPerSecond: FAST_RATE });
+        context(now = GOOD_TENANT_NOW, options = {}) {
+            const graph = createGraphClient({ endpoint: fake.endpoint, credential: fakeCredential(), retry: FAST_RETRY, requestsPerSecond: FAST_RATE, ...options });
             return createVerifyContext({ declaration, graph, now });
         },
     };
