@@ -11,6 +11,7 @@ import { sameId } from "../../../policies/contract/conditionalAccess";
 import type { CheckDefinition, Declaration, Evidence } from "../model";
 import {
     PERMISSIONS,
+    evidenceId,
     parseDate,
     readAccounts,
     readDirectoryObjects,
@@ -59,15 +60,15 @@ export function judgePhishingResistant(credentials: readonly AccountCredentials[
             methodTypes: methods.map((method) => method.type),
             aaGuids: deviceBound.map((method) => method.aaGuid ?? "unknown"),
         };
-        const id = account.state?.id;
-        if (problems.length > 0) return { subject, id, status: "FAIL", detail: `${problems.join("; ")}.`, facts };
+        const id = evidenceId(account);
+        if (problems.length > 0) return { subject, ...id, status: "FAIL", detail: `${problems.join("; ")}.`, facts };
         const certificateNote =
             declaration.credentialMethod === "certificate"
                 ? " Certificate-based authentication is configured tenant-wide: Graph lists no certificate method per user, so only the absence of other methods is proven here."
                 : "";
         return {
             subject,
-            id,
+            ...id,
             status: "PASS",
             detail: `${deviceBound.length} device-bound FIDO2 key(s)${synced.length > 0 ? ` (and ${synced.length} synced passkey(s), not counted)` : ""}; no other method besides ${allowed.join(", ")}.${certificateNote}`,
             facts,
@@ -91,25 +92,25 @@ export function judgeRotatedAfterUse(rotations: readonly AccountRotation[], decl
     }
     return rotations.map(({ account, lastPasswordChangeDateTime, signIn }): Evidence => {
         const subject = account.declared.userPrincipalName;
-        const id = account.state?.id;
+        const id = evidenceId(account);
         const changed = parseDate(lastPasswordChangeDateTime);
         const signedIn = parseDate(signIn?.lastSuccessfulSignInDateTime);
         const facts = { lastPasswordChangeDateTime: lastPasswordChangeDateTime ?? null, lastSuccessfulSignInDateTime: signIn?.lastSuccessfulSignInDateTime ?? null };
         if (!account.state) return { subject, status: "FAIL", detail: "Not found: no password can be judged." };
-        if (!signedIn) return { subject, id, status: "PASS", detail: "Never signed in: the sealed password was never used.", facts };
+        if (!signedIn) return { subject, ...id, status: "PASS", detail: "Never signed in: the sealed password was never used.", facts };
         if (!changed) {
-            return { subject, id, status: "FAIL", detail: `Signed in at ${signIn?.lastSuccessfulSignInDateTime} and Graph gives no password change date.`, facts };
+            return { subject, ...id, status: "FAIL", detail: `Signed in at ${signIn?.lastSuccessfulSignInDateTime} and Graph gives no password change date.`, facts };
         }
         if (signedIn.getTime() > changed.getTime()) {
             return {
                 subject,
-                id,
+                ...id,
                 status: "FAIL",
                 detail: `Signed in at ${signIn?.lastSuccessfulSignInDateTime}, after the last password change at ${lastPasswordChangeDateTime}: rotate the sealed password (Microsoft: after each use).`,
                 facts,
             };
         }
-        return { subject, id, status: "PASS", detail: `Password changed at ${lastPasswordChangeDateTime}, after the last sign-in at ${signIn?.lastSuccessfulSignInDateTime}.`, facts };
+        return { subject, ...id, status: "PASS", detail: `Password changed at ${lastPasswordChangeDateTime}, after the last sign-in at ${signIn?.lastSuccessfulSignInDateTime}.`, facts };
     });
 }
 
@@ -131,7 +132,7 @@ export function judgeKeysDistinct(emergency: readonly AccountCredentials[], othe
             const model = fido2.find((method) => method.aaGuid === aaGuid)?.model ?? "unknown model";
             evidence.push({
                 subject: account.declared.userPrincipalName,
-                id: account.state?.id,
+                ...evidenceId(account),
                 status: "WARN",
                 detail: `Key model ${model} (AAGUID ${aaGuid}) is also registered to ${sharing.map((other) => `${other.name} (${other.id})`).join(", ")}: Microsoft asks for a credential different from your other admins'.`,
                 facts: { aaGuid, model, sharedWith: sharing.map((other) => other.id) },

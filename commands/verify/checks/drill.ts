@@ -3,7 +3,7 @@
 import type { Fido2Method } from "../../../graph/authenticationMethods";
 import type { SignInActivity } from "../../../graph/users";
 import type { CheckDefinition, Evidence } from "../model";
-import { PERMISSIONS, daysBetween, parseDate, readExistingAccounts, readFido2, readSignInActivities, readAccounts, type AccountState } from "./reads";
+import { PERMISSIONS, daysBetween, evidenceId, parseDate, readExistingAccounts, readFido2, readSignInActivities, readAccounts, type AccountState } from "./reads";
 
 /** From this many days since the last successful sign-in, a drill is falling due: WARN. */
 export const DRILL_WARN_DAYS = 75;
@@ -35,7 +35,7 @@ function newestKey(fido2: readonly Fido2Method[]): string | undefined {
 export function judgeDrillRecency(facts: readonly DrillFacts[], missing: readonly string[], now: Date): Evidence[] {
     const evidence = facts.map(({ account, signIn, fido2 }): Evidence => {
         const subject = account.declared.userPrincipalName;
-        const id = account.state?.id;
+        const id = evidenceId(account);
         const last = parseDate(signIn?.lastSuccessfulSignInDateTime);
         const due = nextDrillDue(last, now);
         const details = {
@@ -46,7 +46,7 @@ export function judgeDrillRecency(facts: readonly DrillFacts[], missing: readonl
         };
         const since = `last password change ${details.lastPasswordChangeDateTime ?? "unknown"}, newest key registered ${details.newestKeyRegisteredDateTime ?? "never"}`;
         if (!last) {
-            return { subject, id, status: "FAIL", detail: `Never signed in successfully: no drill on record (${since}).`, facts: { ...details, days: null } };
+            return { subject, ...id, status: "FAIL", detail: `Never signed in successfully: no drill on record (${since}).`, facts: { ...details, days: null } };
         }
         const days = Math.floor(daysBetween(last, now));
         const status = days > DRILL_FAIL_DAYS ? "FAIL" : days >= DRILL_WARN_DAYS ? "WARN" : "PASS";
@@ -58,7 +58,7 @@ export function judgeDrillRecency(facts: readonly DrillFacts[], missing: readonl
                   : `next due by ${due.toISOString().slice(0, 10)}`;
         return {
             subject,
-            id,
+            ...id,
             status,
             detail: `Last successful sign-in ${signIn?.lastSuccessfulSignInDateTime}, ${days} days ago: ${verdict} (${since}).`,
             facts: { ...details, days },

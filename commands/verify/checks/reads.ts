@@ -70,6 +70,11 @@ export function accountId(account: AccountState): string | undefined {
     return account.state?.id ?? account.declared.id;
 }
 
+/** The evidence's `id` of an account: `{id}` when it exists, else nothing (never an `id: undefined` key). */
+export function evidenceId(account: AccountState): { readonly id?: string } {
+    return account.state ? { id: account.state.id } : {};
+}
+
 /** `breakglass-1@contoso.onmicrosoft.com`-style label of a declared account. */
 export function accountSubject(account: AccountState): string {
     return account.declared.userPrincipalName;

@@ -3,7 +3,7 @@
 // exclusions cannot: Graph's evaluation of groups, roles and conditions as Conditional Access itself would do it.
 // A report-only policy that would apply blocks nothing (WARN); any other applying policy is a FAIL.
 import type { CheckDefinition, Evidence, WhatIfCase } from "../model";
-import { PERMISSIONS, readAccounts, readWhatIf, type WhatIfOutcome } from "./reads";
+import { PERMISSIONS, evidenceId, readAccounts, readWhatIf, type WhatIfOutcome } from "./reads";
 
 /** Windows Azure Service Management API: the Azure portal, ARM, the Azure CLI and PowerShell (Learn, "Require MFA for Azure management"; sign-in logs' resourceId). */
 export const AZURE_MANAGEMENT_APP_ID = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
@@ -59,7 +59,7 @@ export function judgeWhatIf(outcomes: readonly WhatIfOutcome[], missingAccounts:
         ];
         evidence.push({
             subject: outcome.account.declared.userPrincipalName,
-            id: outcome.account.state?.id,
+            ...evidenceId(outcome.account),
             status: enforced.length > 0 ? "FAIL" : "WARN",
             detail: `${outcome.whatIfCase.name}: ${parts.join("; ")}.`,
             facts: {
