@@ -86,6 +86,8 @@ export interface GoodTenant {
 export interface GoodTenantOptions {
     /** Declare and create the limited account. Defaults to true. */
     readonly limited?: boolean;
+    /** The bearer token the fake Graph accepts (a `fakeAccessToken(...)` for preflight tests). Defaults to FAKE_GRAPH_TOKEN. */
+    readonly token?: string;
 }
 
 /** A policy in Graph's full shape: users All, the accounts and the group excluded, all applications and clients unless given. */
@@ -132,6 +134,7 @@ export async function startGoodTenant(options: GoodTenantOptions = {}): Promise<
     ];
     const accountIds = accounts.map((account) => account.id as string);
     const fake = await FakeGraph.start({
+        token: options.token,
         policies: [
             policy(IDS.policyMfa, "Require MFA for all users", "enabled", {}, accountIds),
             policy(IDS.policyLegacy, "Block legacy authentication", "enabled", { clientAppTypes: ["exchangeActiveSync", "other"] }, accountIds),
