@@ -28,3 +28,9 @@ export const FIXTURE_PLAN_ARGS: readonly string[] = [
     "--config-file",
     path.relative(PROJECT_DIR, FIXTURE_CONFIG_FILE),
 ];
+
+/**
+ * How the npm scripts load TypeScript (`node --require ./plan/typescriptHook.js <cli>.ts`): tests start the commands
+ * the same way, so a test runs what `npm run plan`, `reconcile`, `verify`, `onboard` and `custody` run.
+ */
+export const TYPESCRIPT_LOADER: readonly string[] = ["--require", path.join(PROJECT_DIR, "plan", "typescriptHook.js")];

@@ -2,7 +2,7 @@
 // suite that drives the CLI uses it; asynchronous, so independent cases can run side by side.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { PROJECT_DIR } from "./fixtures";
+import { PROJECT_DIR, TYPESCRIPT_LOADER } from "./fixtures";
 
 /** What a plan run ended with. */
 export interface PlanCliRun {
@@ -15,7 +15,7 @@ export interface PlanCliRun {
 export function runPlanCli(args: readonly string[], options: { cwd?: string; harnessDir?: string } = {}): Promise<PlanCliRun> {
     const cli = path.join(options.harnessDir ?? PROJECT_DIR, "plan", "cli.ts");
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
+        const child = spawn(process.execPath, [...TYPESCRIPT_LOADER, cli, ...args], {
             cwd: options.cwd ?? PROJECT_DIR,
             stdio: ["ignore", "pipe", "pipe"],
         });

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../../config/schema";
 import { readProject, readStackConfig } from "../../plan/project";
-import { PROJECT_DIR } from "./fixtures";
+import { PROJECT_DIR, TYPESCRIPT_LOADER } from "./fixtures";
 
 /** A stack to check: its name, and the file of its values when that is not Pulumi.<stack>.yaml at the root. */
 export interface StackUnderCheck {
@@ -46,9 +46,9 @@ export function stackConfigValues({ stack, configFile }: StackUnderCheck): Recor
     );
 }
 
-/** `node --import tsx plan/cli.ts --stack <stack> [--config-file <file>] --json`, as `npm run plan` runs it. */
+/** `node --require ./plan/typescriptHook.js plan/cli.ts --stack <stack> [--config-file <file>] --json`, as `npm run plan` runs it. */
 export function planStack({ stack, configFile }: StackUnderCheck): { code: number | null; stdout: string; stderr: string } {
-    const args = ["--import", "tsx", path.join(PROJECT_DIR, "plan", "cli.ts"), "--stack", stack];
+    const args = [...TYPESCRIPT_LOADER, path.join(PROJECT_DIR, "plan", "cli.ts"), "--stack", stack];
     if (configFile !== undefined) args.push("--config-file", configFile);
     const result = spawnSync(process.execPath, [...args, "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -10,14 +10,14 @@ import { after, before, describe, test } from "node:test";
 import { generatePassword } from "../../components/passwordGenerator";
 import { sealPassword } from "../../components/passwordSealing";
 import { assertNoFragments, openEnvelope, testCustodians } from "../helpers/custody";
-import { PROJECT_DIR } from "../helpers/fixtures";
+import { PROJECT_DIR, TYPESCRIPT_LOADER } from "../helpers/fixtures";
 
 const CLI = path.join(PROJECT_DIR, "commands", "custody", "cli.ts");
 const ACCOUNT = "breakglass-2@contoso.onmicrosoft.com";
 
 /** Runs the command with stdout on a pseudo-terminal; returns what the terminal showed. */
 function inTerminal(args: readonly string[]) {
-    const command = [process.execPath, "--import", "tsx", CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    const command = [process.execPath, ...TYPESCRIPT_LOADER, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
     const result = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: PROJECT_DIR, encoding: "utf8" });
     return { code: result.status, output: result.stdout.replace(/\r\n/g, "\n") };
 }
@@ -60,7 +60,7 @@ describe("npm run custody -- combine", () => {
     });
 
     test("stdout not a terminal: refused before any share is read", () => {
-        const result = spawnSync(process.execPath, ["--import", "tsx", CLI, "combine", files[0], files[1], "/no/such/file"], {
+        const result = spawnSync(process.execPath, [...TYPESCRIPT_LOADER, CLI, "combine", files[0], files[1], "/no/such/file"], {
             cwd: PROJECT_DIR,
             encoding: "utf8",
         });
@@ -80,7 +80,7 @@ describe("npm run custody -- combine", () => {
     });
 
     test("usage errors name the command", () => {
-        const result = spawnSync(process.execPath, ["--import", "tsx", CLI, "split"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const result = spawnSync(process.execPath, [...TYPESCRIPT_LOADER, CLI, "split"], { cwd: PROJECT_DIR, encoding: "utf8" });
         assert.equal(result.status, 2);
         assert.match(result.stderr, /^Usage: npm run custody -- combine/);
     });

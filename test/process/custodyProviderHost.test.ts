@@ -15,7 +15,7 @@ import { assertNoFragments, openEnvelope, testCustodians, type TestCustodians } 
 import { resourceUrn, startDynamicProviderHost, type DynamicProviderHost, type Properties } from "../helpers/dynamicProviderHost";
 import { installFakeAzureCli, type FakeAzureCli } from "../helpers/fakeAzureCli";
 import { FakeGraph } from "../helpers/fakeGraph";
-import { FIXTURE_PLAN_ARGS, PROJECT_DIR } from "../helpers/fixtures";
+import { FIXTURE_PLAN_ARGS, PROJECT_DIR, TYPESCRIPT_LOADER } from "../helpers/fixtures";
 import { FIXTURE_USER_IDS } from "../helpers/ids";
 import { runFixture } from "../helpers/program";
 
@@ -154,7 +154,7 @@ describe("the custody provider in the real dynamic-provider host", () => {
 
     test("the offline plan of the same sealed stack shows custody and envelopes, never a password", () => {
         const credential = JSON.stringify({ mode: "sealed-password", custodians: keys.custodians, threshold: 2 });
-        const args = ["--import", "tsx", "plan/cli.ts", ...FIXTURE_PLAN_ARGS, "-c", `credential=${credential}`];
+        const args = [...TYPESCRIPT_LOADER, "plan/cli.ts", ...FIXTURE_PLAN_ARGS, "-c", `credential=${credential}`];
         const table = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8" });
         const json = spawnSync(process.execPath, [...args, "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
         assert.equal(table.status, 0, table.stderr);

@@ -16,7 +16,7 @@ import { authenticationMethodsPolicyAccessHint } from "../../graph/authenticatio
 import { REVOKE_SESSIONS_PERMISSION, PASSWORD_ADMIN_ROLE } from "../../graph/users";
 import { installFakeAzureCli } from "../helpers/fakeAzureCli";
 import { FakeGraph, type FakeGraphOptions, type FakeMethodConfiguration } from "../helpers/fakeGraph";
-import { PROJECT_DIR } from "../helpers/fixtures";
+import { PROJECT_DIR, TYPESCRIPT_LOADER } from "../helpers/fixtures";
 import { runInPseudoTerminal, type PseudoTerminalResult, type PseudoTerminalRun } from "../helpers/pseudoTerminal";
 
 const startedAt = Date.now();
@@ -108,8 +108,7 @@ async function startFake(t: TestContext, options: Partial<FakeGraphOptions> = {}
 
 function onboardArgs(endpoint: string, extra: readonly string[] = []): string[] {
     return [
-        "--import",
-        "tsx",
+        ...TYPESCRIPT_LOADER,
         "commands/onboard/cli.ts",
         "--account",
         "1",
@@ -612,7 +611,7 @@ describe("npm run onboard", { concurrency: 4 }, () => {
     }
 
     test("--help (no terminal needed) documents every option, the steps, the roles, the scopes and the exit codes", async () => {
-        const result = await runPiped(["--import", "tsx", "commands/onboard/cli.ts", "--help"], az.env);
+        const result = await runPiped([...TYPESCRIPT_LOADER, "commands/onboard/cli.ts", "--help"], az.env);
         assert.equal(result.status, 0, result.stderr);
         for (const option of Object.keys(ONBOARD_OPTIONS)) assert.match(result.stdout, new RegExp(`^ +--${option}\\b`, "m"), `--${option}`);
         for (const step of [0, 1, 2, 3, 4, 5, 6, 7]) assert.match(result.stdout, new RegExp(`^ +${step}/7 `, "m"));

@@ -215,12 +215,18 @@ describe("the packed tarball, installed and served by the Node policy host", () 
         assertSameVerdict(await verdicts(stack));
     });
 
+    // The matrix runs here once for all three packs (gateAttacks.test.ts holds its shape): each attack draws a mandatory
+    // violation from the policy that guards it, and the three packs agree on the whole verdict.
     for (const attack of ATTACKS) {
-        test(`${attack.name}: the same verdict as the in-repo pack`, async () => {
+        test(`${attack.name}: stopped by ${attack.policy}, the same verdict from all three packs`, async () => {
             const packs = [inRepo, installed, planServed];
             if (attack.policyConfig) await Promise.all(packs.map((pack) => pack.configure(attack.policyConfig)));
             try {
-                assertSameVerdict(await verdicts(attack.mutate(fixture())));
+                const found = await verdicts(attack.mutate(fixture()));
+                const stopping = mandatoryOf(found.expected, attack.policy);
+                assert.ok(stopping.length > 0, `expected a mandatory violation of ${attack.policy}; got:\n${describeViolations(found.expected)}`);
+                assert.ok(stopping.every((v) => v.urn), "every violation names a resource or the stack");
+                assertSameVerdict(found);
             } finally {
                 if (attack.policyConfig) await Promise.all(packs.map((pack) => pack.configure()));
             }

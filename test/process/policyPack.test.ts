@@ -1,6 +1,6 @@
 // The real policy pack, served in its own process and driven over the Analyzer protocol exactly as the
 // Pulumi CLI drives it: its metadata, the clean fixture stack, policy config and a first preview. The attack
-// matrix runs in ./gateAttacks.test.ts.
+// matrix runs in ./packedPolicyPack.test.ts.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -10,7 +10,7 @@ import { after, describe, test } from "node:test";
 import { credentialChainWalks, installFakeAzureCli } from "../helpers/fakeAzureCli";
 import { FakeGraph } from "../helpers/fakeGraph";
 import { POLICY, USER_IDS, fakeGraphPerTest } from "../helpers/exclusionScenarios";
-import { FIXTURE_CONFIG_FILE, FIXTURE_DIR, PROJECT_DIR } from "../helpers/fixtures";
+import { FIXTURE_CONFIG_FILE, FIXTURE_DIR, PROJECT_DIR, TYPESCRIPT_LOADER } from "../helpers/fixtures";
 import { assertReconciled, policiesMissingAnId } from "../helpers/reconcileScenarios";
 
 const IDS_FILE = path.join(FIXTURE_DIR, "emergency-ids.fixture.json");
@@ -31,7 +31,7 @@ interface Run {
 /** Runs the CLI as `npm run reconcile --` does (without npm's banner), asynchronously so the fake can answer. */
 function reconcile(args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "commands/reconcile/cli.ts", ...args], { cwd: PROJECT_DIR, env: az.env });
+        const child = spawn(process.execPath, [...TYPESCRIPT_LOADER, "commands/reconcile/cli.ts", ...args], { cwd: PROJECT_DIR, env: az.env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

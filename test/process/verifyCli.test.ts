@@ -17,7 +17,7 @@ import { STACK_OUTPUTS } from "../../policies/contract/constants";
 import { FakeArm, goodPipelineState } from "../helpers/fakeArm";
 import { installFakeAzureCli } from "../helpers/fakeAzureCli";
 import { FAKE_GRAPH_TOKEN, fakeAccessToken } from "../helpers/fakeGraph";
-import { PROJECT_DIR } from "../helpers/fixtures";
+import { PROJECT_DIR, TYPESCRIPT_LOADER } from "../helpers/fixtures";
 import { FAILING_TENANTS, IDS, startGoodTenant, type GoodTenant } from "../helpers/verifyTenants";
 
 const CLI = path.join(PROJECT_DIR, "commands", "verify", "cli.ts");
@@ -38,7 +38,7 @@ interface Run {
 
 function runVerify(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: PROJECT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [...TYPESCRIPT_LOADER, CLI, ...args], { cwd: PROJECT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { STACK_OUTPUTS } from "../../policies/contract/constants";
 import { policies } from "../../policies/policies";
-import { PROJECT_DIR } from "../helpers/fixtures";
+import { PROJECT_DIR, TYPESCRIPT_LOADER } from "../helpers/fixtures";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 const README = read("README.md");
@@ -56,7 +56,7 @@ describe("documentation matches the code", () => {
     });
 
     test("every plan option in the README is one the plan accepts", () => {
-        const help = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", "--help"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const help = spawnSync(process.execPath, [...TYPESCRIPT_LOADER, "plan/cli.ts", "--help"], { cwd: PROJECT_DIR, encoding: "utf8" });
         assert.equal(help.status, 0);
         const options = new Set([...README.matchAll(/npm run (?:-s )?plan -- ([^`\n|]*)/g)].flatMap((m) => m[1].match(/--[a-z-]+/g) ?? []));
         const table = README.slice(README.indexOf("`npm run plan` runs"), README.indexOf("Exit codes:"));

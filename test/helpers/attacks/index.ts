@@ -1,5 +1,5 @@
-// Every attack of the gate's matrix, one table per area. The in-repo pack (test/process/gateAttacks.test.ts) and
-// the packed tarball (test/process/packedPolicyPack.test.ts) are both judged against this one list.
+// Every attack of the gate's matrix, one table per area. test/process/packedPolicyPack.test.ts judges each with the
+// in-repo sources, the packed tarball and the plan's pack; test/process/gateAttacks.test.ts checks the list's shape.
 import type { Attack } from "./attack";
 import { BASELINE_ATTACKS } from "./baseline";
 import { CREDENTIAL_ATTACKS } from "./credentials";
