@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { exclusionProviderSource, exclusionUrn, startDynamicProviderHost } from "../test/helpers/dynamicProviderHost";
 import { installFakeAzureCli } from "../test/helpers/fakeAzureCli";
 import { FakeGraph } from "../test/helpers/fakeGraph";
-import { FIXTURE_CONFIG_FILE, FIXTURE_DIR } from "../test/helpers/fixtures";
+import { FIXTURE_CONFIG_FILE, FIXTURE_DIR, TYPESCRIPT_LOADER } from "../test/helpers/fixtures";
 import { FIXTURE_GROUP_ID, FIXTURE_USER_IDS } from "../test/helpers/ids";
 import { generatedPolicies, listPages } from "../test/helpers/tenants";
 import { CONDITIONAL_ACCESS_CONFIG_KEY } from "../components/conditionalAccessExclusion";
@@ -54,7 +54,7 @@ async function reconcile(count: number): Promise<GraphSample> {
     const fake = await FakeGraph.start({ policies: generatedPolicies(count), requestsPerSecond: DEFAULTS.graphRequestsPerSecond });
     try {
         const args = [
-            "--import", "tsx", "commands/reconcile/cli.ts", "--json",
+            ...TYPESCRIPT_LOADER, "commands/reconcile/cli.ts", "--json",
             "--config-file", FIXTURE_CONFIG_FILE,
             "--ids-file", path.join(FIXTURE_DIR, "emergency-ids.fixture.json"),
             "--graph-endpoint", fake.endpoint,

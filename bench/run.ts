@@ -2,7 +2,8 @@
 // run, on the prod stack and on Conditional Access snapshots of 10, 100, 195 (Entra's maximum) and 1,000
 // policies; the policy pack's start-up and its evaluation alone; the type-check; whether the targets of issue 11
 // are met; and the Graph cost of a converged refresh and reconcile (./graph.ts).
-// `npm run bench -- --graph` runs the Graph part alone (about a minute; the whole bench takes several).
+// `npm run bench -- --graph` runs the Graph part alone (about a minute; the whole bench takes several), and
+// `npm run bench -- --verify` one `npm run verify` against a good tenant (./verify.ts).
 // Prints markdown tables, writes them to bench/results.md and into the README between its bench markers.
 // Never part of `npm test`: timings belong here, not in assertions.
 import { spawn } from "node:child_process";
@@ -16,6 +17,7 @@ import { startPolicyPack } from "../plan/packProcess";
 import { POLICY_PACK_DIR, PolicyPackProcess, evaluatePolicies, readPolicyConfigFile } from "../plan/policyPack";
 import { runProgram } from "../plan/runProgram";
 import { graphBench } from "./graph";
+import { verifyBench } from "./verify";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -195,19 +197,25 @@ const GRAPH_BLOCK = /(<!-- bench:graph:start -->\n)[\s\S]*?(\n<!-- bench:graph:e
 /** The Graph table between its own markers, so `--graph` can replace it alone. */
 const graphBlock = (table: string) => `<!-- bench:graph:start -->\n${table}\n<!-- bench:graph:end -->`;
 
-/** `--graph`: the Graph part alone, written over the previous Graph table in bench/results.md and the README. */
-async function graphOnly() {
-    const table = await graphBench((line) => process.stderr.write(`${line}\n`));
+const VERIFY_BLOCK = /(<!-- bench:verify:start -->\n)[\s\S]*?(\n<!-- bench:verify:end -->)/;
+
+/** The verify table between its own markers, so `--verify` can replace it alone. */
+const verifyBlock = (table: string) => `<!-- bench:verify:start -->\n${table}\n<!-- bench:verify:end -->`;
+
+/** One part alone (`--graph`, `--verify`), written over its previous table in bench/results.md and the README. */
+async function partOnly(name: string, block: RegExp, measure: (log: (line: string) => void) => Promise<string>) {
+    const table = await measure((line) => process.stderr.write(`${line}\n`));
     process.stdout.write(`${table}\n`);
     for (const file of [path.join(ROOT, "README.md"), path.join(__dirname, "results.md")]) {
         const text = fs.readFileSync(file, "utf8");
-        if (GRAPH_BLOCK.test(text)) fs.writeFileSync(file, text.replace(GRAPH_BLOCK, `$1${table}$2`));
-        else process.stderr.write(`bench: ${path.relative(ROOT, file)} has no Graph table yet; run the whole bench once\n`);
+        if (block.test(text)) fs.writeFileSync(file, text.replace(block, `$1${table}$2`));
+        else process.stderr.write(`bench: ${path.relative(ROOT, file)} has no ${name} table yet; run the whole bench once\n`);
     }
 }
 
 async function main() {
-    if (process.argv.includes("--graph")) return graphOnly();
+    if (process.argv.includes("--graph")) return partOnly("Graph", GRAPH_BLOCK, graphBench);
+    if (process.argv.includes("--verify")) return partOnly("verify", VERIFY_BLOCK, verifyBench);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eea-bench-"));
     const plan = (snapshot?: string) => [...PLAN_COMMAND, "--json", ...(snapshot ? ["--ca-snapshot", snapshot] : [])];
     try {
@@ -250,6 +258,7 @@ async function main() {
         const met = (ok: boolean) => (ok ? "met" : "**not met**");
         const loadAfter = loadAverage();
         const graph = await graphBench((line) => process.stderr.write(`${line}\n`));
+        const verify = await verifyBench((line) => process.stderr.write(`${line}\n`));
         const table = [
             `Medians of ${RUNS} runs, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, node ${process.version}, ` +
                 `${os.cpus().length} CPUs, load average (1, 5, 15 min) ${loadBefore} before and ${loadAfter} after. ` +
@@ -276,6 +285,8 @@ async function main() {
             `| cost linear in policies | ${fmt(small, 2)} / ${fmt(large, 2)} ms per policy | ${met(linear)} |`,
             "",
             graphBlock(graph),
+            "",
+            verifyBlock(verify),
         ].join("\n");
         process.stdout.write(`${table}\n`);
         fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmark\n\n${table}\n`);
