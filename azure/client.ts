@@ -236,8 +236,3 @@ export function createAzureClient(options: AzureClientOptions = {}): AzureClient
     };
 }
 
-/**
- * The verify run's name for createAzureClient (commands/verify/cli.ts): the client is its AzureReaders. A credential
- * shared with the Graph client is wrapped in one token cache per scope, so it is asked once per scope and expiry.
- */
-export const createAzureReaders = createAzureClient;

@@ -5,14 +5,13 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { sameId } from "../contract/conditionalAccess";
 import { TYPES } from "../contract/constants";
 import { RESTRICTED_MANAGEMENT_UNIT_DECLARATION } from "../contract/declaration/administrativeUnit";
-import { show } from "../contract/declaration/inputs";
+import { judgeInputs, show } from "../contract/declaration/inputs";
 import {
     RECOGNITION_SCHEMA,
     containsUnknown,
     deferUntilKnown,
     emergencyAccounts,
     emergencyGroup,
-    enforceDeclaration,
     rawProps,
     urnName,
     type Recognition,
@@ -39,10 +38,11 @@ export const restrictedManagementUnit = definePolicy<StackValidationPolicy>({
         for (const unit of units) {
             const props = rawProps(unit.props);
             const name = urnName(unit.urn);
-            try {
-                enforceDeclaration(name, props, RESTRICTED_MANAGEMENT_UNIT_DECLARATION, reportViolation);
-            } catch {
-                unknown = true; // the member ids are unknown during a first preview
+            const verdict = judgeInputs(props, RESTRICTED_MANAGEMENT_UNIT_DECLARATION, containsUnknown);
+            for (const problem of verdict.problems) reportViolation(`${name}: ${problem}`);
+            // During a first preview the member ids are unknown: the rest is judged now, the members on `pulumi up`.
+            if (verdict.unknown.length > 0) {
+                unknown = true;
                 continue;
             }
             const members: string[] = Array.isArray(props.memberIds) ? props.memberIds : [];

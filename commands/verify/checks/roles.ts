@@ -5,12 +5,11 @@ import type { DirectoryObjectSummary } from "../../../graph/directoryObjects";
 import type { RoleAssignmentInstance } from "../../../graph/roles";
 import { sameId } from "../../../policies/contract/conditionalAccess";
 import {
-    AUTHENTICATION_POLICY_ADMINISTRATOR_TEMPLATE_ID,
-    CONDITIONAL_ACCESS_ADMINISTRATOR_TEMPLATE_ID,
     DIRECTORY_ROOT_SCOPE,
     GLOBAL_ADMINISTRATOR_TEMPLATE_ID,
     LIMITS,
 } from "../../../policies/contract/constants";
+import { LIMITED_ACCOUNT_ROLES } from "../../../policies/contract/declaration/identity";
 import type { CheckDefinition, Evidence } from "../model";
 import {
     PERMISSIONS,
@@ -75,12 +74,6 @@ export function judgePermanentGlobalAdministrator(accounts: readonly AccountStat
     });
 }
 
-/** The limited account's two roles, with their names for evidence. */
-export const LIMITED_ACCOUNT_ROLES: readonly { readonly name: string; readonly templateId: string }[] = [
-    { name: "Conditional Access Administrator", templateId: CONDITIONAL_ACCESS_ADMINISTRATOR_TEMPLATE_ID },
-    { name: "Authentication Policy Administrator", templateId: AUTHENTICATION_POLICY_ADMINISTRATOR_TEMPLATE_ID },
-];
-
 /** role-limited-account: one evidence per role of the limited account, or one PASS when none is declared. Pure. */
 export function judgeLimitedAccount(limited: AccountState | undefined, instances: readonly RoleAssignmentInstance[]): Evidence[] {
     if (!limited) return [{ subject: "limited account", status: "PASS", detail: "No limited account declared." }];
@@ -89,9 +82,9 @@ export function judgeLimitedAccount(limited: AccountState | undefined, instances
     const id = limited.state.id;
     return LIMITED_ACCOUNT_ROLES.map((role): Evidence => {
         const own = instances.filter((instance) => sameId(instance.principalId, id) && sameId(instance.roleDefinitionId, role.templateId));
-        const facts = { role: role.name, roleDefinitionId: role.templateId, assignments: own.map(describeInstance) };
+        const facts = { role: role.displayName, roleDefinitionId: role.templateId, assignments: own.map(describeInstance) };
         if (own.some((instance) => isPermanentDirectAssignment(instance, role.templateId))) {
-            return { subject, id, status: "PASS", detail: `Holds ${role.name} active, permanent, at /, directly.`, facts };
+            return { subject, id, status: "PASS", detail: `Holds ${role.displayName} active, permanent, at /, directly.`, facts };
         }
         return {
             subject,
@@ -99,8 +92,8 @@ export function judgeLimitedAccount(limited: AccountState | undefined, instances
             status: "FAIL",
             detail:
                 own.length === 0
-                    ? `Does not hold ${role.name} (${role.templateId}).`
-                    : `Holds ${role.name} only as ${own.map(describeInstance).join("; ")}; it must be Assigned, Direct, at /, permanent.`,
+                    ? `Does not hold ${role.displayName} (${role.templateId}).`
+                    : `Holds ${role.displayName} only as ${own.map(describeInstance).join("; ")}; it must be Assigned, Direct, at /, permanent.`,
             facts,
         };
     });

@@ -3,7 +3,7 @@
 // assignment (which depends on it) is made only once the account can sign in without its password. The component
 // builds the resource from these functions and the pack judges it by the same ones; the fewest keys comes from the
 // trusted pack config (minimumPasskeys), the stack config can only ask for more. Pure: no Pulumi import.
-import { DEFAULTS, GRAPH_ENDPOINTS, LIMITS, LIMITED_ACCOUNT_KEY, type AccountKey } from "../constants";
+import { DEFAULTS, GRAPH_ENDPOINTS, LIMITS, type AccountKey } from "../constants";
 import type { InputDeclaration } from "./inputs";
 
 /**
@@ -87,11 +87,4 @@ export function passkeyRequirementDeclaration(minimumPasskeys: number): InputDec
                     : `is ${JSON.stringify(value)}; the provider sends its token there, so it must be one of ${GRAPH_ENDPOINTS.join(", ")}.`,
         },
     };
-}
-
-/** The account key of a passkey requirement from its resource name, or undefined. */
-export function passkeyRequirementKey(name: string): AccountKey | undefined {
-    const match = new RegExp(`${PASSKEY_REQUIREMENT_INFIX}(\\d+|${LIMITED_ACCOUNT_KEY})$`).exec(name);
-    if (!match) return undefined;
-    return match[1] === LIMITED_ACCOUNT_KEY ? LIMITED_ACCOUNT_KEY : Number(match[1]);
 }
